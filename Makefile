@@ -1,0 +1,60 @@
+# Territoires — `make run` serves the site, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-10)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PG_URL ?= postgres://postgres@127.0.0.1:5432/territoires
+
+.PHONY: install run serve dev test test-sqlite test-postgres lint format bench chromium
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+install: $(STAMP)
+
+# Prepares everything (idempotent: a second run imports nothing), then serves.
+run: install
+	$(BIN)/python manage.py migrate --noinput -v0
+	$(BIN)/python manage.py import_territories
+	$(BIN)/python manage.py load_demo --accounts
+	TERRITOIRES_COLLECTED_STATIC=1 $(BIN)/python manage.py collectstatic --noinput -v0
+	$(MAKE) --no-print-directory serve
+
+serve:
+	@echo "Territoires : http://$(HOST):$(PORT)/"
+	TERRITOIRES_COLLECTED_STATIC=1 $(BIN)/uvicorn territoires.asgi:application --host $(HOST) --port $(PORT) --no-access-log
+
+dev: install
+	TERRITOIRES_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+chromium:
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test: install chromium lint test-sqlite test-postgres
+
+test-sqlite: install
+	$(BIN)/pytest
+
+# Runs the suite again on PostgreSQL when one answers (starting the local cluster if needed).
+test-postgres: install
+	@if scripts/postgres-available; then \
+		DATABASE_URL=$(PG_URL) $(BIN)/pytest; \
+	else \
+		echo "NOTICE: no PostgreSQL at 127.0.0.1:5432 — the PostgreSQL run is skipped."; \
+	fi
+
+bench: install chromium
+	$(BIN)/python -m bench

@@ -1,0 +1,25 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.utils.translation import gettext_lazy as _
+
+from territoires.accounts.models import User
+
+
+class EmailAuthenticationForm(AuthenticationForm):
+    username = forms.EmailField(
+        label=_("Adresse électronique"),
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
+
+
+class SignupForm(UserCreationForm):
+    class Meta:
+        model = User
+        fields = ["email", "display_name"]
+        labels = {"display_name": _("Nom affiché (facultatif)")}
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(_("Un compte existe déjà avec cette adresse."))
+        return email

@@ -1,0 +1,78 @@
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from territoires.accounts.enums import Role
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create(self, email, password, **fields):
+        if not email:
+            raise ValueError("An email address is required")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **fields):
+        fields.setdefault("is_staff", False)
+        fields.setdefault("is_superuser", False)
+        return self._create(email, password, **fields)
+
+    def create_superuser(self, email, password=None, **fields):
+        fields.update(is_staff=True, is_superuser=True)
+        return self._create(email, password, **fields)
+
+
+class User(AbstractUser):
+    """A person with an account, identified by email."""
+
+    username = None
+    email = models.EmailField(_("adresse électronique"), unique=True)
+    display_name = models.CharField(_("nom affiché"), max_length=150, blank=True)
+    is_facilitator = models.BooleanField(
+        _("animateur·ice de réseau"),
+        default=False,
+        help_text=_("Rôle à l'échelle de la plateforme : anime des programmes d'accompagnement."),
+    )
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("utilisateur·ice")
+        verbose_name_plural = _("utilisateur·ices")
+
+    def __str__(self):
+        return self.display_name or self.email
+
+    def role_in(self, territory) -> str | None:
+        """This user's role in a territory, memoised per request-scoped instance."""
+        cache = self.__dict__.setdefault("_roles", {})
+        if territory.pk not in cache:
+            cache[territory.pk] = (
+                self.memberships.filter(territory=territory).values_list("role", flat=True).first()
+            )
+        return cache[territory.pk]
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    territory = models.ForeignKey(
+        "territories.Territory", on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("rôle"), max_length=20, choices=Role.choices, default=Role.READER)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("appartenance")
+        verbose_name_plural = _("appartenances")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "territory"], name="membership_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.territory} ({self.get_role_display()})"

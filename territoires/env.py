@@ -1,0 +1,57 @@
+"""Typed readers for settings taken from the environment.
+
+A wrong value stops start-up with a message naming the variable, rather than
+being silently replaced by a default (the healthchecks habit).
+"""
+
+import os
+
+TRUE_WORDS = {"1", "true", "yes", "on", "oui"}
+FALSE_WORDS = {"0", "false", "no", "off", "non", ""}
+
+
+class ImproperEnvironment(Exception):
+    pass
+
+
+def env_str(name: str, default: str = "") -> str:
+    """A string, or the content of the file named by NAME_FILE (for secrets)."""
+    file_path = os.environ.get(f"{name}_FILE")
+    if file_path:
+        try:
+            with open(file_path, encoding="utf-8") as handle:
+                return handle.read().strip()
+        except OSError as error:
+            raise ImproperEnvironment(f"{name}_FILE: cannot read {file_path}: {error}") from None
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    word = raw.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ImproperEnvironment(
+        f"{name}={raw!r} is not a boolean: use one of {sorted(TRUE_WORDS | FALSE_WORDS - {''})}"
+    )
+
+
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ImproperEnvironment(f"{name}={raw!r} is not a whole number") from None
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]

