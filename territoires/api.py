@@ -3,7 +3,7 @@
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from territoires.territories.api import router as territories_router
 
@@ -34,6 +34,11 @@ def validation_error(request, exc):
         {"message": _("Paramètres invalides : ") + " ; ".join(details), "errors": exc.errors},
         status=400,
     )
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc):
+    return api.create_response(request, {"message": str(exc)}, status=exc.status_code)
 
 
 @api.exception_handler(Http404)

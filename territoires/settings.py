@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "territoires.core.permissions.LoginRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "territoires.urls"
@@ -105,7 +106,6 @@ else:
                 ),
                 "transaction_mode": "IMMEDIATE",
             },
-            "TEST": {"NAME": DATA_DIR / "test-territoires.sqlite3"},
         }
     }
 

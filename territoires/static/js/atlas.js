@@ -15,8 +15,8 @@
 
   // Level shown for each zoom range: [kind, minzoom, maxzoom].
   var LEVELS = [
-    ["region", 0, 5],
-    ["departement", 5, 6.5],
+    ["region", 0, 5.5],
+    ["departement", 5.5, 6.5],
     ["epci", 6.5, 7.5],
     ["commune", 7.5, 24],
   ];

@@ -1,0 +1,39 @@
+import factory
+
+from territoires.accounts.enums import Role
+from territoires.accounts.models import Membership, User
+from territoires.territories.enums import TerritoryKind
+from territoires.territories.models import Territory
+
+PASSWORD = "un mot de passe solide"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ["email"]
+
+    email = factory.Sequence(lambda n: f"personne{n}@example.org")
+    display_name = factory.Faker("name", locale="fr_FR")
+    password = factory.django.Password(PASSWORD)
+
+    class Params:
+        facilitator = factory.Trait(is_facilitator=True)
+        staff = factory.Trait(is_staff=True)
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    territory = factory.LazyFunction(lambda: commune("06084"))
+    role = Role.READER
+
+
+def commune(code: str) -> Territory:
+    return Territory.objects.get(kind=TerritoryKind.COMMUNE, code=code)
+
+
+def territory(kind: str, code: str) -> Territory:
+    return Territory.objects.get(kind=kind, code=code)

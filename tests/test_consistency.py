@@ -1,0 +1,78 @@
+"""Checks over the repository: migrations, documented settings, templates in use."""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from territoires.env import ImproperEnvironment, env_bool, env_int
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_migrations_are_up_to_date():
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def test_every_environment_variable_is_documented():
+    settings_source = (ROOT / "territoires" / "settings.py").read_text()
+    used = set(re.findall(r'env_\w+\("([A-Z_]+)"', settings_source))
+    documented = (ROOT / "docs" / "environment.md").read_text()
+    example = (ROOT / ".env.example").read_text()
+    assert used, "no variable found: the pattern is out of date"
+    for name in sorted(used):
+        assert f"`{name}`" in documented, f"{name} is missing from docs/environment.md"
+        assert name in example, f"{name} is missing from .env.example"
+
+
+def test_bad_environment_values_stop_start_up(monkeypatch):
+    monkeypatch.setenv("TERRITOIRES_DEBUG", "maybe")
+    with pytest.raises(ImproperEnvironment, match="TERRITOIRES_DEBUG"):
+        env_bool("TERRITOIRES_DEBUG", False)
+    monkeypatch.setenv("TERRITOIRES_EMAIL_PORT", "vingt-cinq")
+    with pytest.raises(ImproperEnvironment, match="TERRITOIRES_EMAIL_PORT"):
+        env_int("TERRITOIRES_EMAIL_PORT", 25)
+
+
+def test_settings_refuse_a_bad_value_in_a_fresh_process(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; from django.conf import settings; settings.DEBUG"],
+        env={
+            "DJANGO_SETTINGS_MODULE": "territoires.settings",
+            "TERRITOIRES_DEBUG": "maybe",
+            "TERRITOIRES_DATA_DIR": str(tmp_path),
+            "PYTHONPATH": str(ROOT),
+        },
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert result.returncode != 0
+    assert "TERRITOIRES_DEBUG='maybe' is not a boolean" in result.stderr
+
+
+def test_every_template_is_used():
+    templates = [
+        path for path in ROOT.glob("territoires/**/templates/**/*.*") if "admin" not in path.parts
+    ]
+    sources = "\n".join(
+        path.read_text()
+        for path in ROOT.glob("territoires/**/*")
+        if path.suffix in (".py", ".html", ".txt")
+    )
+    for template in templates:
+        name = str(template).split("/templates/", 1)[1]
+        if name in ("404.html", "403.html", "base.html"):
+            continue
+        assert name in sources, f"{name} is never referenced"
+
+
+def test_vendored_files_are_listed_with_version_and_licence():
+    vendor = ROOT / "territoires" / "static" / "vendor"
+    readme = (vendor / "README.md").read_text()
+    for path in vendor.iterdir():
+        if path.name != "README.md":
+            assert path.name in readme or path.stem.split(".LICENSE")[0] in readme, path.name
