@@ -11,6 +11,10 @@ class EmailAuthenticationForm(AuthenticationForm):
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
 
+    def clean_username(self):
+        # Addresses are stored in lower case; people type them as they like.
+        return self.cleaned_data["username"].lower()
+
 
 class SignupForm(UserCreationForm):
     class Meta:
