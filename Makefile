@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/territoires
 
-.PHONY: install run serve dev test test-sqlite test-postgres lint format bench chromium
+.PHONY: install run serve dev test test-sqlite test-postgres lint format bench chromium messages
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -58,3 +58,8 @@ test-postgres: install
 
 bench: install chromium
 	$(BIN)/python -m bench
+
+# Refresh the translation catalogues (needs GNU gettext), then translate new English entries.
+messages: install
+	$(BIN)/python manage.py makemessages -l en -l fr --ignore=.venv --ignore=var --ignore=tests --ignore=bench --no-obsolete
+	$(BIN)/python manage.py compilemessages -l en -l fr --ignore=.venv
