@@ -34,6 +34,8 @@ as much. This module follows them:
    cost (O(table size) per candidate), and take the best one that is not tabu (a new best
    plan is always allowed). Swapped people stay tabu in that round for a few iterations. After
    a long stall the search goes back to the best plan and shakes it with random swaps.
+   When only pair counts (and returns) can change, ``rotation_pairs`` runs the same search on
+   a leaner state that prices a swap in O(1).
 3. Hard constraints hold **by construction**: hosts (and whoever is bound to them) are never
    moved, "together" groups move as one unit, and a candidate that would break a capacity or
    an "apart" pair is never evaluated. Absent people are simply not in the round.
@@ -60,6 +62,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from territoires.workshops import rotation_pairs
 from territoires.workshops.rotation_constructions import affine_start, greedy_round, pack_round
 from territoires.workshops.rotation_validate import evaluate_plan, most_even_square_sum
 
@@ -872,6 +875,23 @@ def _initial_state(inst: _Instance, weights: Mapping[str, float], rng: random.Ra
     constructed = affine_start(inst)
     starts = [_completed(inst, weights, rng, constructed)] if constructed else []
     starts.append(_completed(inst, weights, rng, []))
+    size = inst.capacity[0]
+    if (
+        inst.n_categories == 1
+        and all(len(unit) == 1 for unit in inst.units)
+        and all(c == size for c in inst.capacity)
+        and inst.n_people == size * inst.n_tables
+        and all(all(row) for row in inst.present)
+        and all(t < 0 for t in inst.pinned)
+        and not any(inst.apart)
+    ):
+        # A plain golfer instance: Triska & Musliu's greedy start, after the plane's rounds.
+        person = [unit[0] for unit in inst.units]
+        first = [[row[inst.unit_of[x]] for x in range(inst.n_people)] for row in constructed]
+        rounds = rotation_pairs.greedy_rounds(
+            inst.n_people, inst.n_tables, size, inst.n_rounds, rng, first
+        )
+        starts.append(_State(inst, weights, [[row[p] for p in person] for row in rounds]))
     return min(starts, key=lambda state: state.cost)
 
 
@@ -1068,6 +1088,16 @@ def _tabu_search(
     best_cost, best_seat = state.cost, [row[:] for row in state.seat]
     if not positions:
         return 0, "lower_bound"
+    fits, keep_categories = rotation_pairs.applies(state)
+    if (
+        fits
+        and not (keep_categories and any(any(row) for row in state.table_cost))
+        and all(s == f for s, f in zip(state.square_sum, state.fill_floor, strict=True))
+    ):
+        # Only pair counts can change: the lean swap search does the same, much faster.
+        return rotation_pairs.pair_search(
+            state, rng, deadline, max_iterations, lower_bound, keep_categories
+        )
     tabu = [[0] * len(inst.units) for _ in range(inst.n_rounds)]
     iteration = stall = shakes = 0
     # Phase one keeps the category mix of the constructive start (same-category swaps only);
@@ -1147,7 +1177,26 @@ def solve(
     rng = random.Random(seed)
     state = _initial_state(inst, weights, rng)
     lower_bound, repeat_bound = _lower_bounds(inst, weights)
-    iterations, reason = _tabu_search(state, rng, started + time_limit, max_iterations, lower_bound)
+    deadline = started + time_limit
+    first = 0
+    fits, keep_categories = rotation_pairs.applies(state)
+    if fits and keep_categories and any(any(row) for row in state.table_cost):
+        # The cheapest start trades the mix for fewer repeats (hosts of mixed categories do
+        # that to the plane). Half the budget goes to the greedy start, whose mix is perfect,
+        # searched by swaps within one category, which keep it so; the better plan goes on.
+        mixed = _completed(inst, weights, rng, [])
+        if not any(any(row) for row in mixed.table_cost) and all(
+            s == f for s, f in zip(mixed.square_sum, mixed.fill_floor, strict=True)
+        ):
+            half = None if max_iterations is None else max_iterations // 2
+            first, _ = rotation_pairs.pair_search(
+                mixed, rng, started + time_limit / 2, half, lower_bound, True
+            )
+            if mixed.cost < state.cost:
+                state = mixed
+    rest = None if max_iterations is None else max_iterations - first
+    iterations, reason = _tabu_search(state, rng, deadline, rest, lower_bound)
+    iterations += first
     plan = [
         {
             table.id: [problem.participants[i].id for i in sorted(state.at[r][t])]

@@ -25,6 +25,7 @@ from territoires.workshops.rotation import (
     solve,
 )
 from territoires.workshops.rotation_constructions import affine_rounds, galois_field
+from territoires.workshops.rotation_pairs import greedy_rounds
 from territoires.workshops.rotation_validate import evaluate_plan
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
@@ -258,6 +259,44 @@ def test_zero_repeats_on_instances_with_a_known_perfect_plan(instance):
     assert solution.metrics["repeat_pairs"] == 0
     assert solution.metrics["max_meetings"] == 1
     assert solution.stopped_because == "lower_bound"
+
+
+@pytest.mark.parametrize("groups, size, rounds", [(6, 3, 8), (10, 4, 10), (8, 4, 10)])
+def test_greedy_golfer_start_seats_everyone_at_full_tables(groups, size, rounds):
+    plan = greedy_rounds(groups * size, groups, size, rounds, random.Random(0))
+    assert len(plan) == rounds
+    for row in plan:
+        assert sorted(row) == sorted(t for t in range(groups) for _ in range(size))
+
+
+def test_lean_swap_search_keeps_its_cost_exact():
+    """The golfer search prices swaps from its own caches; the plan it returns must cost what
+    the general state and the validator recount."""
+    problem = golfer(10, 4, 10)
+    solution = solve(problem, time_limit=60, seed=1, max_iterations=400)
+    assert solution.stopped_because == "iterations"
+    assert solution.iterations == 400
+    assert solution.cost == evaluate_plan(problem, solution.plan).cost
+    # The greedy start leaves about 60 repeats; 400 swaps remove most of them.
+    assert solution.metrics["repeat_pairs"] <= 20
+
+
+def test_hosts_of_mixed_categories_get_a_perfect_mix_and_no_repeat():
+    """Seed 003 with one host per table from five categories: swaps within one category, from
+    the evenly mixed greedy start, reach the lower bound (no repeat, no imbalance)."""
+    participants = []
+    for category in CATEGORIES:
+        for _ in range(7):
+            participants.append(Participant(f"p{len(participants) + 1:02d}", category))
+    for table, index in enumerate(range(0, 35, 5), start=1):
+        p = participants[index]
+        participants[index] = Participant(p.id, p.category, host_of=f"T{table}")
+    problem = Problem(4, [Table(f"T{i}", 5) for i in range(1, 8)], participants)
+    solution = solve(problem, time_limit=60, seed=0, max_iterations=20_000)
+    assert solution.stopped_because == "lower_bound"
+    assert solution.metrics["repeat_pairs"] == 0
+    assert solution.metrics["category_imbalance"] == 0
+    assert solution.metrics["table_returns"] == 0
 
 
 def test_counting_bound_is_reached_on_kirkman_plus_one_round():
