@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from territoires.initiatives.api import router as commons_router
 from territoires.territories.api import router as territories_router
 
 api = NinjaAPI(
@@ -17,6 +18,7 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/territories", territories_router)
+api.add_router("/", commons_router)
 
 
 def _describe(error: dict) -> str:

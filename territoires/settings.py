@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "territoires.core",
     "territoires.accounts",
     "territoires.territories",
+    "territoires.initiatives",
     "territoires.www",
 ]
 
@@ -195,3 +196,9 @@ LOGGING = {
 
 # Serves /bench/bonjour/, the hello-world floor of `make bench`; off in production.
 BENCH_FLOOR = env_bool("TERRITOIRES_BENCH_FLOOR", False)
+
+# Licence of the content published in the commons and its exports.
+CONTENT_LICENCE = env_str("TERRITOIRES_CONTENT_LICENCE", "Licence Ouverte / Open Licence 2.0")
+CONTENT_LICENCE_URL = env_str(
+    "TERRITOIRES_CONTENT_LICENCE_URL", "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
+)

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("territoires.www.urls")),
     path("territoires/", include("territoires.territories.urls")),
     path("comptes/", include("territoires.accounts.urls")),
+    path("initiatives/", include("territoires.initiatives.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -42,3 +42,6 @@ def _fast_password_hashing(settings):
 def reimport_sample():
     """For transactional tests: the database was emptied, import the sample again."""
     call_command("import_territories", source=SAMPLE_DIR, force=True, no_progress=True, verbosity=0)
+    from territoires.initiatives.services import ensure_default_themes
+
+    ensure_default_themes()

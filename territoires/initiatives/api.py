@@ -1,0 +1,213 @@
+from datetime import date
+from decimal import Decimal
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+
+from territoires.core import search
+from territoires.initiatives.models import Initiative, Milestone, Verbatim
+from territoires.territories.models import KeyFigure
+from territoires.territories.selectors import territory_by_code
+
+router = Router(tags=["communs"])
+
+
+class TerritoryLink(Schema):
+    kind: str
+    code: str
+    name: str
+
+
+class ResultOut(Schema):
+    text: str
+    value: Decimal | None
+    unit: str
+    year: int | None
+    source: str
+
+
+class InitiativeOut(Schema):
+    slug: str
+    title: str
+    summary: str
+    body: str
+    url: str
+    territory: TerritoryLink
+    status: str
+    start_year: int | None
+    end_year: int | None
+    themes: list[str]
+    levers: list[str]
+    fundamentals: list[str]
+    programme: str
+    tags: list[str]
+    results: list[ResultOut]
+    source: str
+
+    @staticmethod
+    def resolve_url(obj):
+        return obj.get_absolute_url()
+
+    @staticmethod
+    def resolve_themes(obj):
+        return [theme.slug for theme in obj.themes.all()]
+
+    @staticmethod
+    def resolve_tags(obj):
+        return obj.tag_list
+
+    @staticmethod
+    def resolve_results(obj):
+        return list(obj.results.all())
+
+
+class InitiativePage(Schema):
+    count: int
+    page: int
+    per_page: int
+    items: list[InitiativeOut]
+
+
+class InitiativeFilters(Schema):
+    q: str = Field(
+        "",
+        max_length=200,
+        description="Texte recherché (français, sans accents ni pluriels requis)",
+    )
+    theme: list[str] = Field([], description="Thème (identifiant), répétable")
+    levier: list[str] = Field(
+        [], description="Levier : epargner, financer_investir, produire_consommer"
+    )
+    fondamental: list[str] = Field(
+        [], description="engagement, cooperation, systemique, evaluation"
+    )
+    territoire: list[str] = Field([], description="Type de territoire")
+    region: list[str] = Field([], description="Code INSEE de région")
+    population: list[str] = Field([], description="Tranche de population")
+    de: int | None = Field(None, ge=1800, le=2100, description="Période : à partir de")
+    a: int | None = Field(None, ge=1800, le=2100, description="Période : jusqu'à")
+    page: int = Field(1, ge=1, le=500)
+    per_page: int = Field(20, ge=1, le=100)
+
+
+@router.get(
+    "/initiatives",
+    response=InitiativePage,
+    summary="Initiatives publiées, filtrées comme la recherche",
+)
+def list_initiatives(request, filters: Query[InitiativeFilters]):
+    results = search.search(
+        search.SearchQuery(
+            text=filters.q,
+            kinds=("initiative",),
+            themes=tuple(filters.theme),
+            levers=tuple(filters.levier),
+            fundamentals=tuple(filters.fondamental),
+            territory_kinds=tuple(filters.territoire),
+            regions=tuple(filters.region),
+            population_bands=tuple(filters.population),
+            period_from=filters.de,
+            period_to=filters.a,
+            page=filters.page,
+            per_page=filters.per_page,
+        )
+    )
+    ids = [hit.object_id for hit in results.hits]
+    found = {
+        initiative.pk: initiative
+        for initiative in Initiative.objects.published()
+        .filter(pk__in=ids)
+        .select_related("territory")
+        .prefetch_related("themes", "results")
+    }
+    return {
+        "count": results.total,
+        "page": results.page,
+        "per_page": results.per_page,
+        "items": [found[pk] for pk in ids if pk in found],
+    }
+
+
+@router.get("/initiatives/{slug}", response=InitiativeOut, summary="Une initiative publiée")
+def initiative_detail(request, slug: str):
+    initiative = Initiative.objects.published().filter(slug=slug).first()
+    if initiative is None:
+        raise Http404(_("Aucune initiative publiée à cette adresse."))
+    return initiative
+
+
+class VerbatimOut(Schema):
+    id: int
+    text: str
+    speaker: str
+    speaker_role: str
+    category: str
+    said_on: date | None
+    context: str
+    territory: TerritoryLink
+    initiative: str | None
+    source: str
+
+    @staticmethod
+    def resolve_initiative(obj):
+        return obj.initiative.slug if obj.initiative_id else None
+
+
+class MilestoneOut(Schema):
+    year: int | None
+    phase: str
+    title: str
+    text: str
+    source: str
+
+
+class KeyFigureOut(Schema):
+    label: str
+    value: Decimal
+    unit: str
+    year: int
+    source: str
+
+
+def _territory(kind, code):
+    territory = territory_by_code(kind, code)
+    if territory is None:
+        raise Http404(
+            _("Aucun territoire %(kind)s de code %(code)s.") % {"kind": kind, "code": code}
+        )
+    return territory
+
+
+@router.get(
+    "/verbatims",
+    response=list[VerbatimOut],
+    summary="Paroles publiées dont l'auteur·ice a accepté d'être nommé·e",
+)
+def list_verbatims(request, territory: str | None = Query(None, pattern=r"^[a-z-]+:[0-9A-Za-z]+$")):
+    verbatims = (
+        Verbatim.objects.published()
+        .filter(consent_to_name=True)
+        .select_related("territory", "initiative")
+    )
+    if territory:
+        verbatims = verbatims.filter(territory=_territory(*territory.split(":", 1)))
+    return list(verbatims)
+
+
+@router.get(
+    "/territories/{kind}/{code}/milestones",
+    response=list[MilestoneOut],
+    summary="Trajectoire publiée d'un territoire",
+)
+def milestones(request, kind: str, code: str):
+    return list(Milestone.objects.published().filter(territory=_territory(kind, code)))
+
+
+@router.get(
+    "/territories/{kind}/{code}/figures",
+    response=list[KeyFigureOut],
+    summary="Chiffres clés saisis par l'équipe du territoire, avec leur source",
+)
+def figures(request, kind: str, code: str):
+    return list(KeyFigure.objects.filter(territory=_territory(kind, code)))

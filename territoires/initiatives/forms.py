@@ -1,0 +1,161 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from territoires.core import media
+from territoires.initiatives.enums import Fundamental, Lever
+from territoires.initiatives.models import Initiative, Milestone, Theme, Verbatim
+from territoires.territories.models import KeyFigure
+
+
+class InitiativeForm(forms.ModelForm):
+    themes = forms.ModelMultipleChoiceField(
+        label=_("Thèmes"),
+        queryset=Theme.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    levers = forms.MultipleChoiceField(
+        label=_("Leviers"),
+        choices=Lever.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    fundamentals = forms.MultipleChoiceField(
+        label=_("Fondamentaux illustrés"),
+        choices=Fundamental.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Initiative
+        fields = [
+            "title",
+            "summary",
+            "body",
+            "status",
+            "start_year",
+            "end_year",
+            "themes",
+            "levers",
+            "fundamentals",
+            "programme",
+            "tags",
+            "source",
+            "state",
+        ]
+        widgets = {
+            "body": forms.Textarea(attrs={"rows": 10}),
+            "summary": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_year"), cleaned.get("end_year")
+        if start and end and end < start:
+            self.add_error("end_year", _("La fin ne peut précéder le début."))
+        for field in ("start_year", "end_year"):
+            year = cleaned.get(field)
+            if year and not 1800 <= year <= 2100:
+                self.add_error(field, _("Année entre 1800 et 2100."))
+        return cleaned
+
+
+class ResultForm(forms.Form):
+    text = forms.CharField(label=_("Résultat"), max_length=400)
+    value = forms.DecimalField(label=_("Chiffre"), required=False, max_digits=14, decimal_places=2)
+    unit = forms.CharField(label=_("Unité"), max_length=40, required=False)
+    year = forms.IntegerField(label=_("Année"), required=False, min_value=1800, max_value=2100)
+    source = forms.CharField(label=_("Source"), max_length=300, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("value") is not None:
+            for field in ("unit", "year", "source"):
+                if not cleaned.get(field):
+                    self.add_error(
+                        field, _("Un chiffre demande son unité, son année et sa source.")
+                    )
+        return cleaned
+
+
+class VerbatimForm(forms.ModelForm):
+    class Meta:
+        model = Verbatim
+        fields = [
+            "text",
+            "speaker_role",
+            "category",
+            "speaker_name",
+            "consent_to_name",
+            "said_on",
+            "context",
+            "initiative",
+            "source",
+            "state",
+        ]
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 4}),
+            "said_on": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args, territory=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["initiative"].queryset = Initiative.objects.filter(territory=territory)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("speaker_name") and not cleaned.get("consent_to_name"):
+            # Without consent the name is not kept at all: data minimisation.
+            cleaned["speaker_name"] = ""
+        return cleaned
+
+
+class MilestoneForm(forms.ModelForm):
+    class Meta:
+        model = Milestone
+        fields = ["phase", "year", "title", "text", "source", "state"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+
+
+class KeyFigureForm(forms.ModelForm):
+    class Meta:
+        model = KeyFigure
+        fields = ["label", "value", "unit", "year", "source"]
+        help_texts = {"source": _("Obligatoire : d'où vient ce chiffre ?")}
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if not 1800 <= year <= 2100:
+            raise forms.ValidationError(_("Année entre 1800 et 2100."))
+        return year
+
+
+class VideoForm(forms.Form):
+    title = forms.CharField(label=_("Titre"), max_length=200)
+    url = forms.URLField(label=_("Lien YouTube, Vimeo ou PeerTube"), assume_scheme="https")
+    credit = forms.CharField(label=_("Crédit"), max_length=150, required=False)
+
+    def clean_url(self):
+        try:
+            media.parse_video_url(self.cleaned_data["url"])
+        except media.MediaError as error:
+            raise forms.ValidationError(str(error)) from None
+        return self.cleaned_data["url"]
+
+
+class PhotoForm(forms.Form):
+    image = forms.FileField(label=_("Photo (JPEG, PNG ou WebP, 15 Mo au plus)"))
+    alt = forms.CharField(
+        label=_("Texte alternatif"),
+        max_length=250,
+        help_text=_("Ce que montre la photo, pour qui ne la voit pas."),
+    )
+    credit = forms.CharField(label=_("Crédit"), max_length=150)
+    caption = forms.CharField(label=_("Légende"), max_length=300, required=False)
+
+    def clean_image(self):
+        upload = self.cleaned_data["image"]
+        if upload.size > media.PHOTO_MAX_BYTES:
+            raise forms.ValidationError(_("La photo dépasse 15 Mo."))
+        return upload

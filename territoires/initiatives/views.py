@@ -1,0 +1,208 @@
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from territoires.core import media
+from territoires.core.permissions import require_perm
+from territoires.initiatives import selectors, services
+from territoires.initiatives.forms import (
+    InitiativeForm,
+    KeyFigureForm,
+    MilestoneForm,
+    PhotoForm,
+    ResultForm,
+    VerbatimForm,
+    VideoForm,
+)
+from territoires.initiatives.models import (
+    Initiative,
+    InitiativeResult,
+    Milestone,
+    Verbatim,
+    Video,
+)
+from territoires.territories.models import KeyFigure, Portrait
+from territoires.territories.selectors import territory_by_code
+
+EDIT = "territories.change_presentation"
+
+
+def _territory(kind, code):
+    territory = territory_by_code(kind, code)
+    if territory is None:
+        raise Http404(_("Aucun territoire ne porte ce code."))
+    return territory
+
+
+@require_GET
+def detail(request, slug):
+    initiative = selectors.visible_initiative(slug, request.user)
+    if initiative is None:
+        raise Http404(_("Cette initiative n'existe pas ou n'est pas publiée."))
+    return render(
+        request,
+        "initiatives/detail.html",
+        {
+            "initiative": initiative,
+            "can_edit": request.user.has_perm(EDIT, initiative.territory),
+            "verbatims": initiative.verbatims.visible_to(request.user, initiative.territory),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def edit(request, kind=None, code=None, slug=None, initiative_slug=None):
+    """Create an initiative in a territory, or edit one."""
+    if initiative_slug:
+        initiative = get_object_or_404(Initiative, slug=initiative_slug)
+        territory = initiative.territory
+    else:
+        territory = _territory(kind, code)
+        initiative = Initiative(territory=territory)
+    require_perm(request.user, EDIT, territory)
+    form = InitiativeForm(request.POST or None, instance=initiative)
+    result_form = ResultForm(request.POST or None, prefix="result")
+    wants_result = request.method == "POST" and request.POST.get("result-text")
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and (not wants_result or result_form.is_valid())
+    ):
+        with transaction.atomic():
+            initiative = form.save(commit=False)
+            initiative.levers = form.cleaned_data["levers"]
+            initiative.fundamentals = form.cleaned_data["fundamentals"]
+            services.save_initiative(
+                initiative, themes=form.cleaned_data["themes"], by=request.user
+            )
+            if wants_result:
+                InitiativeResult.objects.create(initiative=initiative, **result_form.cleaned_data)
+                services.reindex_initiative(initiative)
+        messages.success(request, _("Initiative enregistrée."))
+        return redirect(initiative)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "initiatives/edit.html",
+        {
+            "form": form,
+            "result_form": result_form,
+            "initiative": initiative,
+            "territory": territory,
+        },
+        status=status,
+    )
+
+
+# --- Portrait sections, edited in place ------------------------------------------------
+
+SECTIONS = {
+    "chiffres": (KeyFigureForm, KeyFigure, "initiatives/partials/key_figures.html"),
+    "jalons": (MilestoneForm, Milestone, "initiatives/partials/milestones.html"),
+    "verbatims": (VerbatimForm, Verbatim, "initiatives/partials/verbatims.html"),
+    "videos": (VideoForm, Video, "initiatives/partials/videos.html"),
+}
+
+
+def _section_response(request, territory, section, status=200):
+    context = {
+        "territory": territory,
+        "can_edit": True,
+        **selectors.portrait_sections(territory, request.user),
+    }
+    return render(request, SECTIONS[section][2], context, status=status)
+
+
+def _form(section, territory, data=None):
+    form_class = SECTIONS[section][0]
+    if form_class is VerbatimForm:
+        return form_class(data, territory=territory)
+    return form_class(data)
+
+
+@require_http_methods(["GET", "POST"])
+def portrait_section(request, kind, code, slug, section):
+    if section not in SECTIONS:
+        raise Http404
+    territory = _territory(kind, code)
+    require_perm(request.user, EDIT, territory)
+    form = _form(section, territory, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        _save_section(section, form, territory, request.user)
+        if request.htmx:
+            return _section_response(request, territory, section)
+        messages.success(request, _("Enregistré."))
+        return redirect(territory)
+    status = 400 if request.method == "POST" else 200
+    template = "initiatives/partials/section_form.html"
+    if not request.htmx:
+        template = "initiatives/section_page.html"
+    return render(
+        request, template, {"form": form, "territory": territory, "section": section}, status=status
+    )
+
+
+def _save_section(section, form, territory, user):
+    if section == "videos":
+        services.save_video(
+            form.cleaned_data["url"],
+            title=form.cleaned_data["title"],
+            credit=form.cleaned_data["credit"],
+            territory=territory,
+        )
+    elif section == "verbatims":
+        verbatim = form.save(commit=False)
+        verbatim.territory = territory
+        services.save_verbatim(verbatim, by=user)
+    else:
+        item = form.save(commit=False)
+        item.territory = territory
+        item.full_clean()
+        item.save()
+
+
+@require_POST
+def portrait_section_delete(request, kind, code, slug, section, pk):
+    if section not in SECTIONS:
+        raise Http404
+    territory = _territory(kind, code)
+    require_perm(request.user, EDIT, territory)
+    item = get_object_or_404(SECTIONS[section][1], pk=pk, territory=territory)
+    if isinstance(item, Verbatim):
+        services.delete_verbatim(item)
+    else:
+        item.delete()
+    if request.htmx:
+        return _section_response(request, territory, section)
+    return redirect(territory)
+
+
+@require_http_methods(["GET", "POST"])
+def portrait_photo(request, kind, code, slug):
+    territory = _territory(kind, code)
+    require_perm(request.user, EDIT, territory)
+    form = PhotoForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            photo = services.save_photo(
+                form.cleaned_data["image"].read(),
+                alt=form.cleaned_data["alt"],
+                credit=form.cleaned_data["credit"],
+                caption=form.cleaned_data["caption"],
+                territory=territory,
+            )
+        except media.MediaError as error:
+            form.add_error("image", str(error))
+        else:
+            Portrait.objects.update_or_create(territory=territory, defaults={"hero_photo": photo})
+            messages.success(request, _("Photo enregistrée."))
+            return redirect(territory)
+    return render(
+        request,
+        "initiatives/photo_form.html",
+        {"form": form, "territory": territory},
+        status=400 if form.errors else 200,
+    )

@@ -1,0 +1,110 @@
+"""The search of the commons: initiatives, people's words and territories, with facets."""
+
+from urllib.parse import urlencode
+
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from territoires.core import search
+from territoires.initiatives.enums import Fundamental, Lever
+from territoires.initiatives.models import Theme
+from territoires.territories.enums import TerritoryKind
+from territoires.territories.models import Territory
+from territoires.www.forms import KINDS, POPULATION_BANDS, CommonsSearchForm
+
+FACETS = [
+    # (facet name in SearchResults, query parameter, heading)
+    ("kinds", "type", "Type de résultat"),
+    ("themes", "theme", "Thème"),
+    ("levers", "levier", "Levier"),
+    ("fundamentals", "fondamental", "Fondamental"),
+    ("territory_kinds", "territoire", "Type de territoire"),
+    ("regions", "region", "Région"),
+    ("population_bands", "population", "Population"),
+]
+
+
+def _labels():
+    return {
+        "type": dict(KINDS),
+        "theme": dict(Theme.objects.values_list("slug", "name")),
+        "levier": dict(Lever.choices),
+        "fondamental": dict(Fundamental.choices),
+        "territoire": dict(TerritoryKind.choices),
+        "region": dict(
+            Territory.objects.filter(kind=TerritoryKind.REGION).values_list("code", "name")
+        ),
+        "population": dict(POPULATION_BANDS),
+    }
+
+
+@require_GET
+def commons_search(request):
+    labels = _labels()
+    form = CommonsSearchForm(
+        request.GET or None, themes=labels["theme"].items(), regions=labels["region"].items()
+    )
+    if request.GET and not form.is_valid():
+        return render(request, "www/search.html", {"form": form, "labels": labels}, status=400)
+    data = form.cleaned_data if request.GET else {}
+    query = search.SearchQuery(
+        text=data.get("q") or "",
+        kinds=tuple(data.get("type") or ()),
+        themes=tuple(data.get("theme") or ()),
+        levers=tuple(data.get("levier") or ()),
+        fundamentals=tuple(data.get("fondamental") or ()),
+        territory_kinds=tuple(data.get("territoire") or ()),
+        regions=tuple(data.get("region") or ()),
+        population_bands=tuple(data.get("population") or ()),
+        period_from=data.get("de"),
+        period_to=data.get("a"),
+        page=data.get("page") or 1,
+        per_page=20,
+    )
+    results = search.search(query)
+    return render(
+        request,
+        "www/search.html",
+        {
+            "form": form,
+            "results": results,
+            "query": query,
+            "facets": _facet_blocks(results, request.GET, labels),
+            "pages": _pages(results, request.GET),
+            "kind_labels": dict(KINDS),
+        },
+    )
+
+
+def _facet_blocks(results, params, labels):
+    blocks = []
+    for facet, parameter, heading in FACETS:
+        selected = set(params.getlist(parameter))
+        options = [
+            {
+                "value": value,
+                "label": labels[parameter].get(value, value),
+                "count": count,
+                "selected": value in selected,
+            }
+            for value, count in results.facets.get(facet, [])
+        ]
+        if options:
+            blocks.append({"parameter": parameter, "heading": _(heading), "options": options})
+    return blocks
+
+
+def _pages(results, params):
+    last = max(1, -(-results.total // results.per_page))
+    base = [(key, value) for key, value in params.lists() if key != "page" for value in value]
+
+    def link(page):
+        return "?" + urlencode([*base, ("page", page)])
+
+    return {
+        "current": results.page,
+        "last": last,
+        "previous": link(results.page - 1) if results.page > 1 else None,
+        "next": link(results.page + 1) if results.page < last else None,
+    }

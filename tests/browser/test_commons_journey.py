@@ -1,0 +1,95 @@
+"""Journey 1 (commons, PACT²): atlas → portrait → initiative → search → facet → similar
+territory; then a contributor adds people's words to the portrait."""
+
+import re
+
+import pytest
+
+from territoires.accounts.enums import Role
+from territoires.initiatives.models import Theme
+from tests.browser.test_atlas_journey import MOUANS_SARTOUX, wait_for_idle_map
+from tests.factories import PASSWORD, InitiativeFactory, MembershipFactory, commune
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def commons():
+    energy = Theme.objects.get(slug="energie")
+    food = Theme.objects.get(slug="alimentation")
+    canteen = InitiativeFactory(
+        title="Une régie agricole pour les cantines",
+        published=True,
+        summary="Des légumes bio cultivés par la commune pour ses écoles.",
+    )
+    canteen.themes.set([food])
+    solar = InitiativeFactory(
+        title="Centrale photovoltaïque sur les toits des écoles",
+        published=True,
+        summary="Des panneaux solaires financés avec les habitants.",
+        territory=commune("06004"),
+    )
+    solar.themes.set([energy])
+    from territoires.initiatives.services import reindex_commons
+
+    reindex_commons()
+    return canteen, solar
+
+
+def test_from_the_atlas_to_the_commons(page, commons):
+    page.goto(page.base_url + "/")
+    wait_for_idle_map(page, "region-fill")
+    page.evaluate(
+        "c => window.territoiresAtlas.jumpTo({center: c, zoom: 10})", list(MOUANS_SARTOUX)
+    )
+    wait_for_idle_map(page, "commune-fill")
+    point = page.evaluate("c => window.territoiresAtlas.project(c)", list(MOUANS_SARTOUX))
+    box = page.locator("#atlas-map").bounding_box()
+    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+    page.wait_for_url(re.compile(r"/territoires/commune/06084-mouans-sartoux/$"))
+
+    page.get_by_role("link", name="Une régie agricole pour les cantines").click()
+    assert page.locator("h1").inner_text() == "Une régie agricole pour les cantines"
+
+    page.get_by_role("navigation", name="Navigation principale").get_by_role(
+        "link", name="Communs"
+    ).click()
+    page.get_by_label("Chercher une initiative, des paroles, un territoire").fill("photovoltaique")
+    page.get_by_role("button", name="Chercher").last.click()
+    hit = page.locator(".hit").first
+    assert "photovoltaïque" in hit.inner_text().lower()
+    assert hit.locator("mark").count() >= 1
+    page.get_by_role("checkbox", name=re.compile("Énergie")).check()
+    page.wait_for_url(re.compile(r"theme=energie"))
+    assert page.locator(".hit").count() >= 1
+    page.locator(".hit").first.get_by_role("link").click()
+    assert page.locator("h1").inner_text() == "Centrale photovoltaïque sur les toits des écoles"
+
+    page.goto(page.base_url + commune("06084").get_absolute_url())
+    similar = page.locator("#similar-title ~ ul .card a").first
+    name = similar.inner_text()
+    similar.click()
+    assert page.locator("h1").inner_text() == name
+
+
+def test_contributor_adds_words_that_are_published(page):
+    member = MembershipFactory(user__email="contrib@example.org", role=Role.CONTRIBUTOR).user
+    page.goto(page.base_url + "/comptes/connexion/")
+    page.get_by_label("Adresse électronique").fill(member.email)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.goto(page.base_url + commune("06084").get_absolute_url())
+    section = page.locator("#section-verbatims")
+    section.get_by_role("link", name="Ajouter").click()
+    section.get_by_label("Paroles").fill("Ici, la cantine a changé notre regard sur la terre.")
+    section.get_by_label("Rôle").fill("Parent d'élève")
+    section.get_by_label("Catégorie").select_option("habitant")
+    section.get_by_label("Publication").select_option("published")
+    section.get_by_role("button", name="Enregistrer").click()
+    section.get_by_text("Ici, la cantine a changé notre regard sur la terre.").wait_for()
+
+    visitor = page.context.browser.new_context()
+    other = visitor.new_page()
+    other.goto(page.base_url + commune("06084").get_absolute_url())
+    assert other.get_by_text("Ici, la cantine a changé notre regard sur la terre.").is_visible()
+    visitor.close()

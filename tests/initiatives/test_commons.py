@@ -1,0 +1,220 @@
+import json
+
+import pytest
+
+from territoires.accounts.enums import Role
+from territoires.core import search
+from territoires.initiatives.models import Initiative, Verbatim
+from territoires.initiatives.services import save_verbatim
+from tests.factories import InitiativeFactory, MembershipFactory, UserFactory, commune
+
+
+@pytest.fixture
+def bob():
+    """Contributor of Mouans-Sartoux."""
+    return MembershipFactory(user__email="bob@example.org", role=Role.CONTRIBUTOR).user
+
+
+def test_markdown_is_sanitised_on_render(client):
+    initiative = InitiativeFactory(
+        published=True,
+        body="Texte <script>alert('x')</script> [lien](javascript:alert(1)) <img src=x onerror=alert(1)>",
+    )
+    text = client.get(initiative.get_absolute_url()).text
+    assert "<script>alert" not in text and "javascript:alert" not in text and "onerror" not in text
+
+
+def test_drafts_never_leak(client):
+    draft = InitiativeFactory(title="Brouillon secret photovoltaïque")
+    InitiativeFactory(title="Centrale photovoltaïque citoyenne", published=True)
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    found = search.search(search.SearchQuery(text="photovoltaïque"))
+    titles = [hit.title for hit in found.hits]
+    assert "Centrale photovoltaïque citoyenne" in titles and draft.title not in titles
+    page = client.get("/recherche/", {"q": "photovoltaique"}).text
+    assert "Centrale" in page and "Brouillon secret" not in page
+    api = client.get("/api/v1/initiatives", {"q": "photovoltaique"}).json()
+    assert [item["title"] for item in api["items"]] == ["Centrale photovoltaïque citoyenne"]
+    assert client.get(f"/api/v1/initiatives/{draft.slug}").status_code == 404
+    exported = json.loads(client.get("/donnees/initiatives.json").content)
+    assert draft.title not in [item["titre"] for item in exported["initiatives"]]
+    csv_text = b"".join(client.get("/donnees/initiatives.csv").streaming_content).decode()
+    assert "Centrale photovoltaïque citoyenne" in csv_text and "Brouillon secret" not in csv_text
+    portrait = client.get(commune("06084").get_absolute_url()).text
+    assert "Centrale photovoltaïque citoyenne" in portrait and "Brouillon secret" not in portrait
+
+
+def test_team_sees_its_drafts(client, bob):
+    draft = InitiativeFactory(title="Brouillon interne")
+    client.force_login(bob)
+    assert client.get(draft.get_absolute_url()).status_code == 200
+    assert "Brouillon interne" in client.get(commune("06084").get_absolute_url()).text
+
+
+def test_exports_state_their_licence(client):
+    InitiativeFactory(published=True)
+    response = client.get("/donnees/initiatives.json")
+    assert "Licence Ouverte" in response.json()["licence"]
+    assert 'rel="license"' in response["Link"]
+    geo = client.get("/donnees/territoires.geojson").json()
+    feature = geo["features"][0]
+    assert feature["properties"]["initiatives"] >= 1 and feature["geometry"]["type"] in (
+        "Polygon",
+        "MultiPolygon",
+    )
+
+
+def test_contributor_adds_a_verbatim_in_place(client, bob):
+    client.force_login(bob)
+    town = commune("06084")
+    url = f"/territoires/commune/06084-{town.slug}/verbatims/"
+    form = client.get(url, headers={"HX-Request": "true"})
+    assert form.status_code == 200 and "<textarea" in form.text
+    bad = client.post(
+        url, {"text": "", "speaker_role": "", "category": "elu"}, headers={"HX-Request": "true"}
+    )
+    assert bad.status_code == 400 and "Ce champ est obligatoire" in bad.text
+    saved = client.post(
+        url,
+        {
+            "text": "On a appris en faisant.",
+            "speaker_role": "Agente de la commune",
+            "category": "agent",
+            "speaker_name": "Claire Martin",
+            "consent_to_name": "",
+            "state": "published",
+        },
+        headers={"HX-Request": "true"},
+    )
+    assert saved.status_code == 200 and "On a appris en faisant." in saved.text
+    verbatim = Verbatim.objects.get(text="On a appris en faisant.")
+    # No consent: the name is not kept at all, only the role is shown.
+    assert verbatim.speaker_name == "" and verbatim.speaker == "Agente de la commune"
+
+
+@pytest.mark.parametrize("who", ["anonymous", "reader", "outsider"])
+def test_only_the_team_edits_the_portrait(client, who):
+    if who == "reader":
+        client.force_login(MembershipFactory(role=Role.READER).user)
+    elif who == "outsider":
+        client.force_login(UserFactory())
+    town = commune("06084")
+    for section in ("verbatims", "jalons", "chiffres", "videos", "photo"):
+        response = client.post(f"/territoires/commune/06084-{town.slug}/{section}/", {})
+        assert response.status_code in (302, 403)
+        if who != "anonymous":
+            assert response.status_code == 403
+    assert client.post(
+        f"/territoires/commune/06084-{town.slug}/initiatives/nouvelle/", {"title": "x"}
+    ).status_code in (302, 403)
+    assert not Initiative.objects.filter(title="x").exists()
+
+
+def test_key_figure_needs_its_source(client, bob):
+    client.force_login(bob)
+    town = commune("06084")
+    url = f"/territoires/commune/06084-{town.slug}/chiffres/"
+    response = client.post(
+        url, {"label": "Repas bio", "value": "100", "unit": "%", "year": "2020", "source": ""}
+    )
+    assert response.status_code == 400
+    ok = client.post(
+        url,
+        {
+            "label": "Repas bio",
+            "value": "100",
+            "unit": "%",
+            "year": "2020",
+            "source": "Commune, rapport annuel",
+        },
+    )
+    assert ok.status_code == 302
+    assert "Repas bio" in client.get(town.get_absolute_url()).text
+
+
+def test_video_is_privacy_first_and_bad_links_are_refused(client, bob):
+    client.force_login(bob)
+    town = commune("06084")
+    url = f"/territoires/commune/06084-{town.slug}/videos/"
+    bad = client.post(url, {"title": "Film", "url": "https://evil.example/watch?v=1"})
+    assert bad.status_code == 400 and "YouTube" in bad.text
+    client.post(url, {"title": "Film", "url": "https://www.youtube.com/watch?v=dQw4w9WgXcQ"})
+    page = client.get(town.get_absolute_url()).text
+    assert "data-video-embed" in page and "youtube-nocookie.com/embed/dQw4w9WgXcQ" in page
+    assert "<iframe" not in page
+
+
+def test_initiative_creation_by_contributor(client, bob, django_capture_on_commit_callbacks):
+    client.force_login(bob)
+    town = commune("06084")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/territoires/commune/06084-{town.slug}/initiatives/nouvelle/",
+            {
+                "title": "Régie agricole",
+                "summary": "Des légumes pour les cantines.",
+                "body": "",
+                "status": "ongoing",
+                "start_year": "2010",
+                "levers": ["produire_consommer"],
+                "fundamentals": ["systemique"],
+                "state": "published",
+                "result-text": "Repas bio",
+                "result-value": "100",
+                "result-unit": "%",
+                "result-year": "2012",
+                "result-source": "Commune",
+            },
+        )
+    assert response.status_code == 302
+    initiative = Initiative.objects.get(title="Régie agricole")
+    assert initiative.results.get().value == 100
+    assert search.search(search.SearchQuery(text="regies agricoles")).total >= 1
+    bad = client.post(
+        f"/territoires/commune/06084-{town.slug}/initiatives/nouvelle/",
+        {
+            "title": "X",
+            "summary": "Y",
+            "status": "ongoing",
+            "start_year": "2020",
+            "end_year": "2010",
+            "state": "draft",
+        },
+    )
+    assert bad.status_code == 400 and "précéder" in bad.text
+
+
+def test_similar_territories_explain_themselves(client):
+    town = commune("06084")
+    response = client.get(f"/territoires/commune/06084-{town.slug}/similaires/")
+    assert response.status_code == 200
+    text = response.text.lower()
+    assert "même type" in text and "population comparable" in text
+
+
+def test_verbatims_api_lists_only_consented_and_published(django_capture_on_commit_callbacks):
+    territory = commune("06084")
+    save_verbatim(
+        Verbatim(
+            text="Nommée",
+            speaker_name="Ana",
+            consent_to_name=True,
+            speaker_role="Élue",
+            category="elu",
+            territory=territory,
+            state="published",
+        )
+    )
+    save_verbatim(
+        Verbatim(
+            text="Anonyme",
+            speaker_role="Habitant",
+            category="habitant",
+            territory=territory,
+            state="published",
+        )
+    )
+    from django.test import Client
+
+    data = Client().get("/api/v1/verbatims").json()
+    assert [item["text"] for item in data] == ["Nommée"]
