@@ -33,6 +33,14 @@ rules.add_perm("accounts", is_staff)
 for model in ("territory", "projectmembership", "territoryshape", "registryimport"):
     for action in ("view", "add", "change", "delete"):
         rules.add_perm(f"territories.{action}_{model}", is_staff)
+rules.add_perm("initiatives", is_staff)
+for model in ("initiative", "initiativeresult", "initiativecontact", "initiativeresource",
+              "verbatim", "milestone", "theme", "photo", "video"):
+    for action in ("view", "add", "change", "delete"):
+        rules.add_perm(f"initiatives.{action}_{model}", is_staff)
+for model in ("portrait", "keyfigure"):
+    for action in ("view", "add", "change", "delete"):
+        rules.add_perm(f"territories.{action}_{model}", is_staff)
 for action in ("view", "add", "change", "delete"):
     rules.add_perm(f"accounts.{action}_membership", is_staff)
     rules.add_perm(f"accounts.{action}_user", rules.is_superuser)
