@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from rules.contrib.admin import ObjectPermissionsModelAdmin
 
 from territoires.core import media
@@ -21,7 +22,7 @@ HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
 
 class ResourceForm(forms.ModelForm):
-    url = forms.URLField(label="lien", required=False, assume_scheme="https")
+    url = forms.URLField(label=_("lien"), required=False, assume_scheme="https")
 
     class Meta:
         model = InitiativeResource

@@ -4,6 +4,7 @@ from urllib.parse import urlencode
 
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET
 
 from territoires.core import search
@@ -15,13 +16,13 @@ from territoires.www.forms import KINDS, POPULATION_BANDS, CommonsSearchForm
 
 FACETS = [
     # (facet name in SearchResults, query parameter, heading)
-    ("kinds", "type", "Type de résultat"),
-    ("themes", "theme", "Thème"),
-    ("levers", "levier", "Levier"),
-    ("fundamentals", "fondamental", "Fondamental"),
-    ("territory_kinds", "territoire", "Type de territoire"),
-    ("regions", "region", "Région"),
-    ("population_bands", "population", "Population"),
+    ("kinds", "type", gettext_noop("Type de résultat")),
+    ("themes", "theme", gettext_noop("Thème")),
+    ("levers", "levier", gettext_noop("Levier")),
+    ("fundamentals", "fondamental", gettext_noop("Fondamental")),
+    ("territory_kinds", "territoire", gettext_noop("Type de territoire")),
+    ("regions", "region", gettext_noop("Région")),
+    ("population_bands", "population", gettext_noop("Population")),
 ]
 
 
