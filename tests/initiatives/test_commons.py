@@ -218,3 +218,59 @@ def test_verbatims_api_lists_only_consented_and_published(django_capture_on_comm
 
     data = Client().get("/api/v1/verbatims").json()
     assert [item["text"] for item in data] == ["Nommée"]
+
+
+def _jpeg_with_gps():
+    import io
+
+    from PIL import Image
+
+    image = Image.new("RGB", (1200, 800), (30, 120, 80))
+    exif = Image.Exif()
+    exif[0x0112] = 1
+    gps = exif.get_ifd(0x8825)
+    gps[1], gps[2] = "N", (43.0, 36.0, 0.0)
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", exif=exif)
+    return buffer.getvalue()
+
+
+def test_hero_photo_upload_is_resized_and_stripped(client, bob, settings, tmp_path):
+    from django.core.files.storage import default_storage
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path},
+        },
+    }
+    client.force_login(bob)
+    town = commune("06084")
+    url = f"/territoires/commune/06084-{town.slug}/photo/"
+    missing_credit = client.post(
+        url, {"image": SimpleUploadedFile("p.jpg", _jpeg_with_gps()), "alt": "Champs"}
+    )
+    assert missing_credit.status_code == 400
+    fake = client.post(
+        url, {"image": SimpleUploadedFile("p.jpg", b"not an image"), "alt": "x", "credit": "y"}
+    )
+    assert fake.status_code == 400 and "JPEG, PNG ou WebP" in fake.text
+    response = client.post(
+        url,
+        {
+            "image": SimpleUploadedFile("p.jpg", _jpeg_with_gps()),
+            "alt": "Les champs de la régie",
+            "credit": "Commune",
+        },
+    )
+    assert response.status_code == 302
+    town.refresh_from_db()
+    photo = town.portrait.hero_photo
+    assert {variant["format"] for variant in photo.variants} == {"webp", "jpeg"}
+    for variant in photo.variants:
+        with default_storage.open(variant["name"]) as handle, Image.open(handle) as stored:
+            assert not stored.getexif(), "metadata must be stripped"
+    assert "Les champs de la régie" in client.get(town.get_absolute_url()).text
