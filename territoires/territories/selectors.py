@@ -4,6 +4,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.db.models.functions import Abs
 from django.utils.translation import gettext as _
@@ -127,15 +128,27 @@ def _themes_by_territory(territory_ids) -> dict[int, set[str]]:
     return themes
 
 
-def similar_territories(territory: Territory, limit: int = 6, pool: int = 400) -> list[Similar]:
+def similar_territories(territory: Territory, limit: int = 6, pool: int = 150) -> list[Similar]:
     """Territories like this one: same kind, comparable population and density, shared
-    themes of initiatives, same région first; each with the reasons, in words."""
+    themes of initiatives, same région first; each with the reasons, in words.
+
+    Cached a few minutes: the portrait shows it on every visit."""
     if territory.population is None:
         return []
+    key = f"similar:{territory.pk}:{limit}:{pool}"
+    cached = cache.get(key)
+    if cached is None:
+        cached = _similar_territories(territory, limit, pool)
+        cache.set(key, cached, 300)
+    return cached
+
+
+def _similar_territories(territory: Territory, limit: int, pool: int) -> list[Similar]:
     low, high = territory.population / 3, territory.population * 3
     candidates = list(
         Territory.objects.filter(kind=territory.kind, population__range=(low, high))
         .exclude(pk=territory.pk)
+        .only("kind", "code", "name", "slug", "population", "area_km2", "region_id")
         .annotate(
             same_region=Case(
                 When(region_id=territory.region_id, then=Value(1)),

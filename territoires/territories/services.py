@@ -27,7 +27,7 @@ from territoires.territories.normalize import search_key
 logger = logging.getLogger(__name__)
 
 # Bump when the importer changes what it derives from the same source files.
-IMPORTER_VERSION = "1"
+IMPORTER_VERSION = "2"
 AGGREGATE_POPULATION_SOURCE = f"{cog.POPULATION_SOURCE}, somme des communes"
 PLAIN_FIELDS = [
     "name",
@@ -223,66 +223,57 @@ def _dominant(communes, attribute):
     return max(weight, key=weight.get)
 
 
+LEVELS = [
+    # Parents before children, so that a new row is created with its parents' ids.
+    TerritoryKind.REGION, TerritoryKind.DEPARTEMENT, TerritoryKind.EPCI, TerritoryKind.COMMUNE,
+    TerritoryKind.ARRONDISSEMENT, TerritoryKind.DELEGATED_COMMUNE, TerritoryKind.ASSOCIATED_COMMUNE,
+]
+PARENT_ID_FIELDS = [f"{name}_id" for name in PARENT_FIELDS]
+
+
 def _apply(records: dict[tuple[str, str], _Record]) -> ImportReport:
+    """Write only the differences: creations level by level, then changed rows."""
     report = ImportReport()
     existing = {
         (t.kind, t.code): t
         for t in Territory.objects.filter(kind__in=OFFICIAL_KINDS).only(
-            "kind", "code", *PLAIN_FIELDS, *(f"{name}_id" for name in PARENT_FIELDS)
+            "kind", "code", *PLAIN_FIELDS, *PARENT_ID_FIELDS
         )
     }
-    changed_keys = set()
-
-    to_create = []
+    pks = {key: territory.pk for key, territory in existing.items()}
+    changed_keys, created_keys = set(), set()
     to_update = []
-    for key, record in records.items():
-        territory = existing.get(key)
-        if territory is None:
-            to_create.append(Territory(kind=key[0], code=key[1], **record.values))
-            changed_keys.add(key)
-        elif any(getattr(territory, name) != value for name, value in record.values.items()):
-            for name, value in record.values.items():
-                setattr(territory, name, value)
-            to_update.append(territory)
-            changed_keys.add(key)
-    Territory.objects.bulk_create(to_create, batch_size=2000)
-    Territory.objects.bulk_update(to_update, PLAIN_FIELDS, batch_size=2000)
+    for level in LEVELS:
+        to_create = []
+        for key, record in records.items():
+            if key[0] != level:
+                continue
+            wanted = {
+                **record.values,
+                **{f"{name}_id": pks.get(target) for name, target in record.parents.items()},
+            }
+            territory = existing.get(key)
+            if territory is None:
+                to_create.append(Territory(kind=key[0], code=key[1], **wanted))
+            elif any(getattr(territory, name) != value for name, value in wanted.items()):
+                for name, value in wanted.items():
+                    setattr(territory, name, value)
+                to_update.append(territory)
+                changed_keys.add(key)
+        for territory in Territory.objects.bulk_create(to_create, batch_size=2000):
+            pks[territory.kind, territory.code] = territory.pk
+            created_keys.add((territory.kind, territory.code))
+    Territory.objects.bulk_update(to_update, PLAIN_FIELDS + PARENT_ID_FIELDS, batch_size=500)
 
     vanished = [territory.pk for key, territory in existing.items() if key not in records]
-    for start in range(0, len(vanished), 500):
-        Territory.objects.filter(pk__in=vanished[start : start + 500]).delete()
+    for first in range(0, len(vanished), 500):
+        Territory.objects.filter(pk__in=vanished[first : first + 500]).delete()
     report.deleted = len(vanished)
 
-    pks = {
-        (kind, code): pk
-        for kind, code, pk in Territory.objects.filter(kind__in=OFFICIAL_KINDS).values_list(
-            "kind", "code", "pk"
-        )
-    }
-    current = {
-        (t.kind, t.code): t
-        for t in Territory.objects.filter(kind__in=OFFICIAL_KINDS).only(
-            "kind", "code", *(f"{name}_id" for name in PARENT_FIELDS)
-        )
-    }
-    parent_updates = []
-    for key, record in records.items():
-        territory = current[key]
-        wanted = {f"{name}_id": pks.get(target) for name, target in record.parents.items()}
-        if any(getattr(territory, name) != value for name, value in wanted.items()):
-            for name, value in wanted.items():
-                setattr(territory, name, value)
-            parent_updates.append(territory)
-            changed_keys.add(key)
-    Territory.objects.bulk_update(
-        parent_updates, [f"{n}_id" for n in PARENT_FIELDS], batch_size=2000
-    )
-
     changed_keys |= _apply_shapes(records, pks)
-    created_keys = {(t.kind, t.code) for t in to_create}
     report.created = len(created_keys)
     report.updated = len(changed_keys - created_keys)
-    report.unchanged = len(records) - len(changed_keys)
+    report.unchanged = len(records) - len(changed_keys | created_keys)
     return report
 
 
@@ -437,7 +428,7 @@ ATLAS_LAYERS = [
     # (kind, minzoom, maxzoom): the level shown follows the zoom, see static/js/atlas.js
     (TerritoryKind.REGION, 0, tiles.MAX_ZOOM),
     (TerritoryKind.DEPARTEMENT, 0, tiles.MAX_ZOOM),
-    (TerritoryKind.EPCI, 5, tiles.MAX_ZOOM),
+    (TerritoryKind.EPCI, 6, tiles.MAX_ZOOM),
     (TerritoryKind.COMMUNE, 7, tiles.MAX_ZOOM),
 ]
 

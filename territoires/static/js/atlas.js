@@ -64,6 +64,7 @@
     container: container, style: style, bounds: [[-5.2, 41.3], [9.6, 51.1]],
     fitBoundsOptions: { padding: 12 }, minZoom: 1.5, maxZoom: 13, hash: "carte",
     dragRotate: false, pitchWithRotate: false, attributionControl: { compact: false },
+    fadeDuration: 0, // no labels to fade: without it the map repaints 300 ms longer
   });
   map.touchZoomRotate.disableRotation();
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-right");
