@@ -1,7 +1,8 @@
 """`python -m bench [--quick]`: every benchmark of the project, printed as Markdown.
 
-Runs bench/territories.py (registry and atlas), then bench/rotation.py when it exists
-(the workshop rotation optimizer, which prints its own Markdown table).
+Runs bench/territories.py (registry and atlas), bench/search.py (the search of the
+commons, on SQLite and, when one answers, on PostgreSQL) and bench/rotation.py (the
+workshop rotation optimizer); each prints its own Markdown table.
 """
 
 import argparse
@@ -12,17 +13,21 @@ from pathlib import Path
 from bench import territories
 
 ROOT = Path(__file__).resolve().parent.parent
-ROTATION = ROOT / "bench" / "rotation.py"
 
 
-def run_rotation(quick: bool) -> int:
-    """Relay the rotation bench's own output; its exit status is returned."""
-    command = [sys.executable, str(ROTATION), *(["--quick"] if quick else [])]
+def run(label: str, command: list[str]) -> int:
+    """Relay a bench's own output; its exit status is returned."""
     sys.stdout.flush()
     completed = subprocess.run(command, cwd=ROOT, check=False)
     if completed.returncode:
-        print(f"\n> bench/rotation.py failed (exit status {completed.returncode}).\n")
+        print(f"\n> {label} failed (exit status {completed.returncode}).\n")
     return completed.returncode
+
+
+def postgres_answers() -> bool:
+    return (
+        subprocess.run([str(ROOT / "scripts" / "postgres-available")], check=False).returncode == 0
+    )
 
 
 def main(argv=None) -> int:
@@ -31,10 +36,16 @@ def main(argv=None) -> int:
         "--quick", action="store_true", help="fewer repeats; reuses var/bench/ when present"
     )
     options = parser.parse_args(argv)
-    status = territories.main(["--quick"] if options.quick else [])
-    if ROTATION.exists():
+    quick = ["--quick"] if options.quick else []
+    status = territories.main(quick)
+    print()
+    status = run("bench/search.py", [sys.executable, "-m", "bench.search", *quick]) or status
+    if postgres_answers():
         print()
-        status = run_rotation(options.quick) or status
+        command = [sys.executable, "-m", "bench.search", "--postgres", *quick]
+        status = run("bench/search.py --postgres", command) or status
+    print()
+    status = run("bench/rotation.py", [sys.executable, "bench/rotation.py", *quick]) or status
     return status
 
 

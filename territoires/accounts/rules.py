@@ -34,8 +34,17 @@ for model in ("territory", "projectmembership", "territoryshape", "registryimpor
     for action in ("view", "add", "change", "delete"):
         rules.add_perm(f"territories.{action}_{model}", is_staff)
 rules.add_perm("initiatives", is_staff)
-for model in ("initiative", "initiativeresult", "initiativecontact", "initiativeresource",
-              "verbatim", "milestone", "theme", "photo", "video"):
+for model in (
+    "initiative",
+    "initiativeresult",
+    "initiativecontact",
+    "initiativeresource",
+    "verbatim",
+    "milestone",
+    "theme",
+    "photo",
+    "video",
+):
     for action in ("view", "add", "change", "delete"):
         rules.add_perm(f"initiatives.{action}_{model}", is_staff)
 for model in ("portrait", "keyfigure"):

@@ -16,7 +16,6 @@ from territoires.initiatives.models import (
     Verbatim,
 )
 
-
 # Links typed without a scheme are read as https (Django 6's default).
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 

@@ -225,8 +225,13 @@ def _dominant(communes, attribute):
 
 LEVELS = [
     # Parents before children, so that a new row is created with its parents' ids.
-    TerritoryKind.REGION, TerritoryKind.DEPARTEMENT, TerritoryKind.EPCI, TerritoryKind.COMMUNE,
-    TerritoryKind.ARRONDISSEMENT, TerritoryKind.DELEGATED_COMMUNE, TerritoryKind.ASSOCIATED_COMMUNE,
+    TerritoryKind.REGION,
+    TerritoryKind.DEPARTEMENT,
+    TerritoryKind.EPCI,
+    TerritoryKind.COMMUNE,
+    TerritoryKind.ARRONDISSEMENT,
+    TerritoryKind.DELEGATED_COMMUNE,
+    TerritoryKind.ASSOCIATED_COMMUNE,
 ]
 PARENT_ID_FIELDS = [f"{name}_id" for name in PARENT_FIELDS]
 

@@ -73,8 +73,11 @@ def commons_search(request):
             "query": query,
             "facets": _facet_blocks(results, request.GET, labels),
             "pages": _pages(results, request.GET),
-            "kind_labels": {"initiative": _("Initiative"), "verbatim": _("Paroles"),
-                        "territory": _("Territoire")},
+            "kind_labels": {
+                "initiative": _("Initiative"),
+                "verbatim": _("Paroles"),
+                "territory": _("Territoire"),
+            },
         },
     )
 
