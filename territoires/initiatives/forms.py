@@ -7,6 +7,12 @@ from territoires.initiatives.models import Initiative, Milestone, Theme, Verbati
 from territoires.territories.models import KeyFigure
 
 
+def check_year(year):
+    if year is not None and not 1800 <= year <= 2100:
+        raise forms.ValidationError(_("Année entre 1800 et 2100."))
+    return year
+
+
 class InitiativeForm(forms.ModelForm):
     themes = forms.ModelMultipleChoiceField(
         label=_("Thèmes"),
@@ -55,9 +61,10 @@ class InitiativeForm(forms.ModelForm):
         if start and end and end < start:
             self.add_error("end_year", _("La fin ne peut précéder le début."))
         for field in ("start_year", "end_year"):
-            year = cleaned.get(field)
-            if year and not 1800 <= year <= 2100:
-                self.add_error(field, _("Année entre 1800 et 2100."))
+            try:
+                check_year(cleaned.get(field))
+            except forms.ValidationError as error:
+                self.add_error(field, error)
         return cleaned
 
 
@@ -125,10 +132,7 @@ class KeyFigureForm(forms.ModelForm):
         help_texts = {"source": _("Obligatoire : d'où vient ce chiffre ?")}
 
     def clean_year(self):
-        year = self.cleaned_data["year"]
-        if not 1800 <= year <= 2100:
-            raise forms.ValidationError(_("Année entre 1800 et 2100."))
-        return year
+        return check_year(self.cleaned_data["year"])
 
 
 class VideoForm(forms.Form):

@@ -271,19 +271,27 @@ class Verbatim(models.Model):
         return self.state == PublicationState.PUBLISHED
 
 
-class Photo(models.Model):
-    """An uploaded photograph, kept only as resized variants stripped of metadata."""
+class AttachedMedia(models.Model):
+    """A medium shown on a territory's portrait or on an initiative."""
 
     territory = models.ForeignKey(
         "territories.Territory",
         null=True,
         blank=True,
         on_delete=models.CASCADE,
-        related_name="photos",
+        related_name="%(class)ss",
     )
     initiative = models.ForeignKey(
-        Initiative, null=True, blank=True, on_delete=models.CASCADE, related_name="photos"
+        Initiative, null=True, blank=True, on_delete=models.CASCADE, related_name="%(class)ss"
     )
+
+    class Meta:
+        abstract = True
+
+
+class Photo(AttachedMedia):
+    """An uploaded photograph, kept only as resized variants stripped of metadata."""
+
     alt = models.CharField(
         _("texte alternatif"),
         max_length=250,
@@ -303,19 +311,9 @@ class Photo(models.Model):
         return self.alt
 
 
-class Video(models.Model):
+class Video(AttachedMedia):
     """A YouTube, Vimeo or PeerTube video, embedded only once the visitor asks for it."""
 
-    territory = models.ForeignKey(
-        "territories.Territory",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="videos",
-    )
-    initiative = models.ForeignKey(
-        Initiative, null=True, blank=True, on_delete=models.CASCADE, related_name="videos"
-    )
     title = models.CharField(_("titre"), max_length=200)
     url = models.URLField(_("lien de la vidéo"))
     provider = models.CharField(max_length=20, editable=False)

@@ -115,17 +115,11 @@ def save_verbatim(verbatim: Verbatim, *, by=None) -> Verbatim:
 
 
 @transaction.atomic
-def delete_initiative(initiative: Initiative):
-    pk = initiative.pk
-    initiative.delete()
-    transaction.on_commit(lambda: search.remove_documents("initiative", [pk]))
-
-
-@transaction.atomic
-def delete_verbatim(verbatim: Verbatim):
-    pk = verbatim.pk
-    verbatim.delete()
-    transaction.on_commit(lambda: search.remove_documents("verbatim", [pk]))
+def delete_indexed(obj: Initiative | Verbatim):
+    """Delete an initiative or a verbatim, and its search document once committed."""
+    kind, pk = obj._meta.model_name, obj.pk
+    obj.delete()
+    transaction.on_commit(lambda: search.remove_documents(kind, [pk]))
 
 
 def save_photo(

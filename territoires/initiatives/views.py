@@ -172,7 +172,7 @@ def portrait_section_delete(request, kind, code, slug, section, pk):
     require_perm(request.user, EDIT, territory)
     item = get_object_or_404(SECTIONS[section][1], pk=pk, territory=territory)
     if isinstance(item, Verbatim):
-        services.delete_verbatim(item)
+        services.delete_indexed(item)
     else:
         item.delete()
     if request.htmx:
