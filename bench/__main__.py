@@ -39,11 +39,10 @@ def main(argv=None) -> int:
     quick = ["--quick"] if options.quick else []
     status = territories.main(quick)
     print()
-    status = run("bench/search.py", [sys.executable, "-m", "bench.search", *quick]) or status
-    if postgres_answers():
-        print()
-        command = [sys.executable, "-m", "bench.search", "--postgres", *quick]
-        status = run("bench/search.py --postgres", command) or status
+    # With --postgres the search bench runs on SQLite, then on PostgreSQL.
+    engines = ["--postgres"] if postgres_answers() else []
+    command = [sys.executable, "-m", "bench.search", *engines, *quick]
+    status = run("bench/search.py", command) or status
     print()
     status = run("bench/rotation.py", [sys.executable, "bench/rotation.py", *quick]) or status
     return status
