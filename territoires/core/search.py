@@ -18,6 +18,7 @@ from datetime import date
 from itertools import islice
 
 from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 from django.utils.safestring import SafeString, mark_safe
 
@@ -113,7 +114,8 @@ def _backend():
             return sqlite.Backend()
         case "postgresql":
             return postgresql.Backend()
-    raise NotImplementedError(f"no search backend for {connection.vendor}")
+    # Territoires supports SQLite and PostgreSQL only (docs/deployment.md).
+    raise ImproperlyConfigured(f"no search backend for the {connection.vendor} database")
 
 
 # --- Indexing -------------------------------------------------------------------------
