@@ -70,7 +70,7 @@ def commons_search(request):
         {
             "form": form,
             "results": results,
-            "query": query,
+            "search_query": query,
             "facets": _facet_blocks(results, request.GET, labels),
             "pages": _pages(results, request.GET),
             "kind_labels": {

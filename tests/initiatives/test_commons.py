@@ -33,6 +33,7 @@ def test_drafts_never_leak(client):
     assert "Centrale photovoltaïque citoyenne" in titles and draft.title not in titles
     page = client.get("/recherche/", {"q": "photovoltaique"}).text
     assert "Centrale" in page and "Brouillon secret" not in page
+    assert "SearchQuery(" not in page  # the header's search box keeps its own query
     api = client.get("/api/v1/initiatives", {"q": "photovoltaique"}).json()
     assert [item["title"] for item in api["items"]] == ["Centrale photovoltaïque citoyenne"]
     assert client.get(f"/api/v1/initiatives/{draft.slug}").status_code == 404
