@@ -34,6 +34,17 @@ def _db_for_all(db):
 
 
 @pytest.fixture(autouse=True)
+def _uploads_in_temporary_dir(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "media"},
+        },
+    }
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     from django.core.cache import cache
 

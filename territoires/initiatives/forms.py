@@ -3,7 +3,14 @@ from django.utils.translation import gettext_lazy as _
 
 from territoires.core import media
 from territoires.initiatives.enums import Fundamental, Lever
-from territoires.initiatives.models import Initiative, Milestone, Theme, Verbatim
+from territoires.initiatives.models import (
+    Initiative,
+    InitiativeContact,
+    InitiativeResource,
+    Milestone,
+    Theme,
+    Verbatim,
+)
 from territoires.territories.models import KeyFigure
 
 
@@ -163,3 +170,44 @@ class PhotoForm(forms.Form):
         if upload.size > media.PHOTO_MAX_BYTES:
             raise forms.ValidationError(_("La photo dépasse 15 Mo."))
         return upload
+
+
+class ContactForm(forms.ModelForm):
+    website = forms.URLField(label=_("Site"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = InitiativeContact
+        fields = ["organisation", "role", "website"]
+
+
+class ResourceForm(forms.ModelForm):
+    """A link or a PDF (checked by its content, 20 MB at most)."""
+
+    url = forms.URLField(label=_("Lien"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = InitiativeResource
+        fields = ["title", "url", "document"]
+
+    def clean_document(self):
+        document = self.cleaned_data.get("document")
+        if document and hasattr(document, "size"):
+            try:
+                media.check_pdf(document, document.size)
+            except media.MediaError as error:
+                raise forms.ValidationError(str(error)) from None
+        return document
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.has_changed() and bool(cleaned.get("url")) == bool(cleaned.get("document")):
+            raise forms.ValidationError(_("Indiquez un lien ou un document PDF (l'un des deux)."))
+        return cleaned
+
+
+ContactFormSet = forms.inlineformset_factory(
+    Initiative, InitiativeContact, form=ContactForm, extra=1, can_delete=True
+)
+ResourceFormSet = forms.inlineformset_factory(
+    Initiative, InitiativeResource, form=ResourceForm, extra=1, can_delete=True
+)

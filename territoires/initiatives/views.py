@@ -9,10 +9,12 @@ from territoires.core import media
 from territoires.core.permissions import require_perm
 from territoires.initiatives import selectors, services
 from territoires.initiatives.forms import (
+    ContactFormSet,
     InitiativeForm,
     KeyFigureForm,
     MilestoneForm,
     PhotoForm,
+    ResourceFormSet,
     ResultForm,
     VerbatimForm,
     VideoForm,
@@ -63,12 +65,17 @@ def edit(request, kind=None, code=None, slug=None, initiative_slug=None):
         territory = _territory(kind, code)
         initiative = Initiative(territory=territory)
     require_perm(request.user, EDIT, territory)
-    form = InitiativeForm(request.POST or None, instance=initiative)
-    result_form = ResultForm(request.POST or None, prefix="result")
+    data, files = request.POST or None, request.FILES or None
+    form = InitiativeForm(data, instance=initiative)
+    result_form = ResultForm(data, prefix="result")
+    contacts = ContactFormSet(data, instance=initiative, prefix="contacts")
+    resources = ResourceFormSet(data, files, instance=initiative, prefix="resources")
     wants_result = request.method == "POST" and request.POST.get("result-text")
     if (
         request.method == "POST"
         and form.is_valid()
+        and contacts.is_valid()
+        and resources.is_valid()
         and (not wants_result or result_form.is_valid())
     ):
         with transaction.atomic():
@@ -78,6 +85,9 @@ def edit(request, kind=None, code=None, slug=None, initiative_slug=None):
             services.save_initiative(
                 initiative, themes=form.cleaned_data["themes"], by=request.user
             )
+            contacts.instance = resources.instance = initiative
+            contacts.save()
+            resources.save()
             if wants_result:
                 InitiativeResult.objects.create(initiative=initiative, **result_form.cleaned_data)
                 services.reindex_initiative(initiative)
@@ -90,6 +100,8 @@ def edit(request, kind=None, code=None, slug=None, initiative_slug=None):
         {
             "form": form,
             "result_form": result_form,
+            "contacts": contacts,
+            "resources": resources,
             "initiative": initiative,
             "territory": territory,
         },

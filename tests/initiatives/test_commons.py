@@ -145,6 +145,13 @@ def test_video_is_privacy_first_and_bad_links_are_refused(client, bob):
     assert "<iframe" not in page
 
 
+EMPTY_FORMSETS = {
+    f"{prefix}-{field}": "0"
+    for prefix in ("contacts", "resources")
+    for field in ("TOTAL_FORMS", "INITIAL_FORMS")
+}
+
+
 def test_initiative_creation_by_contributor(client, bob, django_capture_on_commit_callbacks):
     client.force_login(bob)
     town = commune("06084")
@@ -165,6 +172,7 @@ def test_initiative_creation_by_contributor(client, bob, django_capture_on_commi
                 "result-unit": "%",
                 "result-year": "2012",
                 "result-source": "Commune",
+                **EMPTY_FORMSETS,
             },
         )
     assert response.status_code == 302
@@ -180,6 +188,7 @@ def test_initiative_creation_by_contributor(client, bob, django_capture_on_commi
             "start_year": "2020",
             "end_year": "2010",
             "state": "draft",
+            **EMPTY_FORMSETS,
         },
     )
     assert bad.status_code == 400 and "précéder" in bad.text
@@ -236,18 +245,11 @@ def _jpeg_with_gps():
     return buffer.getvalue()
 
 
-def test_hero_photo_upload_is_resized_and_stripped(client, bob, settings, tmp_path):
+def test_hero_photo_upload_is_resized_and_stripped(client, bob):
     from django.core.files.storage import default_storage
     from django.core.files.uploadedfile import SimpleUploadedFile
     from PIL import Image
 
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path},
-        },
-    }
     client.force_login(bob)
     town = commune("06084")
     url = f"/territoires/commune/06084-{town.slug}/photo/"
@@ -275,3 +277,34 @@ def test_hero_photo_upload_is_resized_and_stripped(client, bob, settings, tmp_pa
         with default_storage.open(variant["name"]) as handle, Image.open(handle) as stored:
             assert not stored.getexif(), "metadata must be stripped"
     assert "Les champs de la régie" in client.get(town.get_absolute_url()).text
+
+
+def test_contacts_and_pdf_resources_with_the_initiative(client, bob):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(bob)
+    initiative = InitiativeFactory(published=True)
+    url = f"/initiatives/{initiative.slug}/modifier/"
+    base = {
+        "title": initiative.title,
+        "summary": initiative.summary,
+        "body": "",
+        "status": "ongoing",
+        "state": "published",
+        "contacts-TOTAL_FORMS": "1",
+        "contacts-INITIAL_FORMS": "0",
+        "contacts-0-organisation": "Régie agricole municipale",
+        "contacts-0-website": "regie.example.org",
+        "resources-TOTAL_FORMS": "1",
+        "resources-INITIAL_FORMS": "0",
+        "resources-0-title": "Bilan",
+    }
+    png = SimpleUploadedFile("bilan.pdf", b"\x89PNG\r\n\x1a\n" + b"0" * 100)
+    refused = client.post(url, {**base, "resources-0-document": png})
+    assert refused.status_code == 400 and "PDF" in refused.text
+    assert not initiative.contacts.exists()
+    pdf = SimpleUploadedFile("bilan.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    saved = client.post(url, {**base, "resources-0-document": pdf})
+    assert saved.status_code == 302
+    assert initiative.contacts.get().website == "https://regie.example.org"
+    assert initiative.resources.get().document.name.endswith(".pdf")
