@@ -1,11 +1,8 @@
-from django import forms
 from django.contrib import admin
-from django.db import models
-from django.utils.translation import gettext_lazy as _
 from rules.contrib.admin import ObjectPermissionsModelAdmin
 
-from territoires.core import media
 from territoires.initiatives import services
+from territoires.initiatives.forms import ContactForm, ResourceForm
 from territoires.initiatives.models import (
     Initiative,
     InitiativeContact,
@@ -16,26 +13,6 @@ from territoires.initiatives.models import (
     Verbatim,
 )
 
-# Links typed without a scheme are read as https (Django 6's default).
-HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
-
-
-class ResourceForm(forms.ModelForm):
-    url = forms.URLField(label=_("lien"), required=False, assume_scheme="https")
-
-    class Meta:
-        model = InitiativeResource
-        fields = ["title", "url", "document"]
-
-    def clean_document(self):
-        document = self.cleaned_data.get("document")
-        if document and hasattr(document, "size"):
-            try:
-                media.check_pdf(document, document.size)
-            except media.MediaError as error:
-                raise forms.ValidationError(str(error)) from None
-        return document
-
 
 class ResultInline(admin.TabularInline):
     model = InitiativeResult
@@ -44,8 +21,8 @@ class ResultInline(admin.TabularInline):
 
 class ContactInline(admin.TabularInline):
     model = InitiativeContact
+    form = ContactForm
     extra = 0
-    formfield_overrides = HTTPS_URLS
 
 
 class ResourceInline(admin.TabularInline):

@@ -34,6 +34,30 @@ class PublishedQuerySet(models.QuerySet):
         return self.published()
 
 
+class Contribution(models.Model):
+    """What users write for the commons: a publication state, an author, a date."""
+
+    state = models.CharField(
+        _("publication"),
+        max_length=10,
+        choices=PublicationState.choices,
+        default=PublicationState.DRAFT,
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PublishedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_published(self):
+        return self.state == PublicationState.PUBLISHED
+
+
 class Theme(models.Model):
     slug = models.SlugField(_("identifiant"), max_length=40, unique=True)
     name = models.CharField(_("nom"), max_length=80)
@@ -48,7 +72,7 @@ class Theme(models.Model):
         return self.name
 
 
-class Initiative(models.Model):
+class Initiative(Contribution):
     """Something a territory did, with themes, levers, fundamentals and results."""
 
     title = models.CharField(_("titre"), max_length=200)
@@ -83,19 +107,7 @@ class Initiative(models.Model):
         _("mots-clés"), max_length=300, blank=True, help_text=_("Séparés par des virgules.")
     )
     source = models.CharField(_("source"), max_length=300, blank=True)
-    state = models.CharField(
-        _("publication"),
-        max_length=10,
-        choices=PublicationState.choices,
-        default=PublicationState.DRAFT,
-    )
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-
-    objects = PublishedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-updated_at"]
@@ -123,10 +135,6 @@ class Initiative(models.Model):
             raise ValidationError(
                 _("Valeurs inconnues : %(values)s") % {"values": ", ".join(unknown)}
             )
-
-    @property
-    def is_published(self):
-        return self.state == PublicationState.PUBLISHED
 
     @property
     def tag_list(self):
@@ -210,7 +218,7 @@ class InitiativeResource(models.Model):
             raise ValidationError(_("Indiquez un lien ou un document PDF (l'un des deux)."))
 
 
-class Verbatim(models.Model):
+class Verbatim(Contribution):
     """A person's own words, with the speaker named only when they consented."""
 
     text = models.TextField(_("paroles"), max_length=1500)
@@ -239,18 +247,6 @@ class Verbatim(models.Model):
         verbose_name=_("initiative"),
     )
     source = models.CharField(_("source"), max_length=300, blank=True)
-    state = models.CharField(
-        _("publication"),
-        max_length=10,
-        choices=PublicationState.choices,
-        default=PublicationState.DRAFT,
-    )
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = PublishedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-said_on", "-created_at"]
@@ -265,10 +261,6 @@ class Verbatim(models.Model):
         if self.consent_to_name and self.speaker_name:
             return self.speaker_name
         return self.speaker_role
-
-    @property
-    def is_published(self):
-        return self.state == PublicationState.PUBLISHED
 
 
 class AttachedMedia(models.Model):
