@@ -612,15 +612,7 @@ class _State:
             for unit, table in enumerate(row):
                 if table < 0:
                     continue
-                self.units_at[r][table].append(unit)
-                for x in inst.members[r][unit]:
-                    for y in self.at[r][table]:
-                        self.meet[x][y] += 1
-                        self.meet[y][x] += 1
-                    self.at[r][table].append(x)
-                    self.size[r][table] += 1
-                    self.counts[r][table][inst.category[x]] += 1
-                    self.visit[x][table] += 1
+                self._place(r, unit, table)
         self.refresh_caches()
         self.cost = self.full_cost()
 
@@ -827,6 +819,11 @@ class _State:
 
     def add(self, r: int, u: int, table: int) -> None:
         """Seat unit ``u`` (not yet seated in round ``r``) at ``table``; the cost is not kept."""
+        self._place(r, u, table)
+        self.seat[r][u] = table
+
+    def _place(self, r: int, u: int, table: int) -> None:
+        """Count unit ``u``'s members at ``table`` in round ``r``: meetings, sizes, mixes."""
         inst = self.instance
         for x in inst.members[r][u]:
             for y in self.at[r][table]:
@@ -837,7 +834,6 @@ class _State:
             self.counts[r][table][inst.category[x]] += 1
             self.visit[x][table] += 1
         self.units_at[r][table].append(u)
-        self.seat[r][u] = table
 
     def add_price(self, r: int, u: int, table: int, target: int) -> float:
         """Greedy price of seating ``u`` at ``table`` whose even size will be ``target``."""
