@@ -8,27 +8,15 @@ same code as the documents, and each stem is quoted: nothing the user types reac
 FTS5 query syntax.
 """
 
-from collections import Counter
-
 from django.db import connection
 
-from territoires.core.search_backends import (
-    FACETS,
-    PUBLISHED,
-    TABLE,
-    Condition,
-    RawFacets,
-    at_most_one_failing,
-    joined,
-)
+from territoires.core.search_backends import TABLE
 from territoires.core.text import QueryWord
 
 FTS_TABLE = f"{TABLE}_fts"
 TITLE_WEIGHT = 10.0
 BODY_WEIGHT = 1.0
 RANK = f"bm25({FTS_TABLE}, {TITLE_WEIGHT}, {BODY_WEIGHT})"
-PERIOD = "d.start_year || '-' || coalesce(d.end_year, '')"
-SEPARATOR = ","
 
 # The FTS5 index and the triggers that keep it in step with the table (migration 0002).
 # bm25 needs `detail=full` (the default); with `detail=column` it is five times slower.
@@ -114,75 +102,23 @@ def match_expression(words: list[QueryWord]) -> str:
     return " AND ".join(groups)
 
 
-def _source(words: list[QueryWord]) -> tuple[str, tuple]:
-    """FROM and WHERE of the published documents matching the words (all of them if none)."""
-    if not words:
-        return f"FROM {TABLE} AS d WHERE {PUBLISHED}", ()
-    return (
-        # CROSS JOIN makes SQLite start from the FTS matches rather than scan the table.
-        f"FROM {FTS_TABLE} CROSS JOIN {TABLE} AS d ON d.id = {FTS_TABLE}.rowid "
-        f"WHERE {FTS_TABLE} MATCH %s AND {PUBLISHED}",
-        (match_expression(words),),
-    )
-
-
-def _facet_column(facet) -> str:
-    return PERIOD if facet.name == "periods" else f"d.{facet.column}"
-
-
 class Backend:
     vendor = "sqlite"
     analyzes_text = True
 
-    @staticmethod
-    def contains(column: str) -> str:
-        return f"instr({column}, %s) > 0"
+    def matches(self, words: list[QueryWord]) -> list[tuple[int, float]]:
+        """Every match, from the FTS5 index alone (it holds published documents only).
 
-    def page(self, words, conditions: list[Condition], limit: int, offset: int):
-        source, source_params = _source(words)
-        where, where_params = joined(conditions)
-        if words:
-            select, order = f"d.id, {RANK} AS score", "score, d.popularity DESC, d.id"
-        else:
-            select, order = "d.id, NULL", "d.popularity DESC, d.title, d.id"
-        sql = (
-            f"SELECT {select} {source}{' AND ' + where if where else ''} "
-            f"ORDER BY {order} LIMIT %s OFFSET %s"
-        )
+        bm25 is lower for a better match: negated here.
+        """
         with connection.cursor() as cursor:
-            cursor.execute(sql, (*source_params, *where_params, limit, offset))
+            cursor.execute(
+                f"SELECT rowid, -{RANK} FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",
+                (match_expression(words),),
+            )
             return cursor.fetchall()
 
-    def facets(self, words, conditions: list[Condition]) -> RawFacets:
-        """One pass: each facet's values concatenated, counted here (faster than GROUP BYs).
-
-        Standard faceting: a facet counts the rows that pass every filter but its own.
-        """
-        source, source_params = _source(words)
-        prune, prune_params = at_most_one_failing(conditions, "{}")
-        selects, params = [], []
-        every, every_params = joined(conditions)
-        selects.append(f"count(*) FILTER (WHERE {every})" if every else "count(*)")
-        params.extend(every_params)
-        for facet in FACETS:
-            others, others_params = joined(conditions, exclude=facet.name)
-            aggregate = f"group_concat({_facet_column(facet)}, '{SEPARATOR}')"
-            selects.append(f"{aggregate} FILTER (WHERE {others})" if others else aggregate)
-            params.extend(others_params)
-        sql = f"SELECT {', '.join(selects)} {source}{' AND ' + prune if prune else ''}"
-        with connection.cursor() as cursor:
-            cursor.execute(sql, (*params, *source_params, *prune_params))
-            total, *concatenated = cursor.fetchone()
-        counts = {
-            facet.name: Counter(values.split(SEPARATOR)) if values else Counter()
-            for facet, values in zip(FACETS, concatenated, strict=True)
-        }
-        return RawFacets(total=total or 0, counts=counts)
-
-    def page_and_facets(self, words, conditions, limit, offset):
-        return self.page(words, conditions, limit, offset), self.facets(words, conditions)
-
-    # For the benchmark: the engine alone, same terms, no filter nor facet.
+    # For the benchmark: the engine alone, one page, same terms, no filter nor facet.
     def raw_query(self, words, limit: int = 20):
         with connection.cursor() as cursor:
             cursor.execute(
