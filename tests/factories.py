@@ -1,4 +1,7 @@
+import io
+
 import factory
+from PIL import ExifTags, Image
 
 from territoires.accounts.enums import Role
 from territoires.accounts.models import Membership, User
@@ -61,3 +64,29 @@ class InitiativeFactory(factory.django.DjangoModelFactory):
 
         if create:
             search.index_documents([initiative_document(obj)])
+
+
+class MilestoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "initiatives.Milestone"
+
+    territory = factory.LazyFunction(lambda: commune("06084"))
+    year = 2008
+    phase = "past"
+    title = factory.Sequence(lambda n: f"Jalon {n}")
+    state = "published"
+
+
+def jpeg_with_gps() -> bytes:
+    """A JPEG as a phone takes it: EXIF with the camera and where the picture was taken."""
+    exif = Image.Exif()
+    exif[ExifTags.Base.Make] = "Appareil"
+    exif[ExifTags.Base.GPSInfo] = {
+        ExifTags.GPS.GPSLatitudeRef: "N",
+        ExifTags.GPS.GPSLatitude: (43.0, 36.0, 0.0),
+        ExifTags.GPS.GPSLongitudeRef: "E",
+        ExifTags.GPS.GPSLongitude: (6.0, 58.0, 0.0),
+    }
+    buffer = io.BytesIO()
+    Image.new("RGB", (1200, 800), (30, 120, 80)).save(buffer, "JPEG", exif=exif)
+    return buffer.getvalue()

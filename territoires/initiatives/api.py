@@ -151,7 +151,9 @@ class VerbatimOut(Schema):
 
     @staticmethod
     def resolve_initiative(obj):
-        return obj.initiative.slug if obj.initiative_id else None
+        # Published words may belong to an initiative still in draft: it stays unnamed.
+        initiative = obj.initiative if obj.initiative_id else None
+        return initiative.slug if initiative and initiative.is_published else None
 
 
 class MilestoneOut(Schema):

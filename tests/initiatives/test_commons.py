@@ -6,7 +6,13 @@ from territoires.accounts.enums import Role
 from territoires.core import search
 from territoires.initiatives.models import Initiative, Verbatim
 from territoires.initiatives.services import save_verbatim
-from tests.factories import InitiativeFactory, MembershipFactory, UserFactory, commune
+from tests.factories import (
+    InitiativeFactory,
+    MembershipFactory,
+    UserFactory,
+    commune,
+    jpeg_with_gps,
+)
 
 
 @pytest.fixture
@@ -230,21 +236,6 @@ def test_verbatims_api_lists_only_consented_and_published(django_capture_on_comm
     assert [item["text"] for item in data] == ["Nommée"]
 
 
-def _jpeg_with_gps():
-    import io
-
-    from PIL import Image
-
-    image = Image.new("RGB", (1200, 800), (30, 120, 80))
-    exif = Image.Exif()
-    exif[0x0112] = 1
-    gps = exif.get_ifd(0x8825)
-    gps[1], gps[2] = "N", (43.0, 36.0, 0.0)
-    buffer = io.BytesIO()
-    image.save(buffer, "JPEG", exif=exif)
-    return buffer.getvalue()
-
-
 def test_hero_photo_upload_is_resized_and_stripped(client, bob):
     from django.core.files.storage import default_storage
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -254,7 +245,7 @@ def test_hero_photo_upload_is_resized_and_stripped(client, bob):
     town = commune("06084")
     url = f"/territoires/commune/06084-{town.slug}/photo/"
     missing_credit = client.post(
-        url, {"image": SimpleUploadedFile("p.jpg", _jpeg_with_gps()), "alt": "Champs"}
+        url, {"image": SimpleUploadedFile("p.jpg", jpeg_with_gps()), "alt": "Champs"}
     )
     assert missing_credit.status_code == 400
     fake = client.post(
@@ -264,7 +255,7 @@ def test_hero_photo_upload_is_resized_and_stripped(client, bob):
     response = client.post(
         url,
         {
-            "image": SimpleUploadedFile("p.jpg", _jpeg_with_gps()),
+            "image": SimpleUploadedFile("p.jpg", jpeg_with_gps()),
             "alt": "Les champs de la régie",
             "credit": "Commune",
         },
@@ -308,3 +299,28 @@ def test_contacts_and_pdf_resources_with_the_initiative(client, bob):
     assert saved.status_code == 302
     assert initiative.contacts.get().website == "https://regie.example.org"
     assert initiative.resources.get().document.name.endswith(".pdf")
+
+
+def test_published_words_never_reveal_the_draft_initiative_they_belong_to(client, bob):
+    """Bug: a published verbatim linked to a draft initiative showed the draft's title on
+    the portrait and its slug in the API."""
+    territory = commune("06084")
+    draft = InitiativeFactory(title="Projet encore confidentiel", slug="projet-confidentiel")
+    save_verbatim(
+        Verbatim(
+            text="Nous y croyons.",
+            speaker_name="Ana",
+            consent_to_name=True,
+            speaker_role="Élue",
+            category="elu",
+            territory=territory,
+            initiative=draft,
+            state="published",
+        )
+    )
+    portrait = client.get(territory.get_absolute_url()).text
+    assert "Nous y croyons." in portrait and "Projet encore confidentiel" not in portrait
+    (item,) = client.get("/api/v1/verbatims").json()
+    assert item["initiative"] is None
+    client.force_login(bob)  # the team still sees the link
+    assert "Projet encore confidentiel" in client.get(territory.get_absolute_url()).text
