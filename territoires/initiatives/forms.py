@@ -125,13 +125,6 @@ class VerbatimForm(forms.ModelForm):
         return cleaned
 
 
-class MilestoneForm(forms.ModelForm):
-    class Meta:
-        model = Milestone
-        fields = ["phase", "year", "title", "text", "source", "state"]
-        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
-
-
 class KeyFigureForm(forms.ModelForm):
     class Meta:
         model = KeyFigure
@@ -155,21 +148,92 @@ class VideoForm(forms.Form):
         return self.cleaned_data["url"]
 
 
-class PhotoForm(forms.Form):
-    image = forms.FileField(label=_("Photo (JPEG, PNG ou WebP, 15 Mo au plus)"))
+class PhotoFields(forms.Form):
+    """A photo upload and what the photo must say about itself, for every form that takes one.
+
+    The size is checked here, the content when the photo is processed (``services.save_photo``).
+    """
+
+    image = forms.FileField(
+        label=_("Photo (JPEG, PNG ou WebP, 15 Mo au plus)"),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
     alt = forms.CharField(
         label=_("Texte alternatif"),
         max_length=250,
         help_text=_("Ce que montre la photo, pour qui ne la voit pas."),
     )
     credit = forms.CharField(label=_("Crédit"), max_length=150)
-    caption = forms.CharField(label=_("Légende"), max_length=300, required=False)
 
     def clean_image(self):
         upload = self.cleaned_data["image"]
-        if upload.size > media.PHOTO_MAX_BYTES:
+        if upload and upload.size > media.PHOTO_MAX_BYTES:
             raise forms.ValidationError(_("La photo dépasse 15 Mo."))
         return upload
+
+
+class PhotoForm(PhotoFields):
+    caption = forms.CharField(label=_("Légende"), max_length=300, required=False)
+
+
+def initiative_choice_label(initiative):
+    """The team may link drafts: say so beside their title."""
+    if initiative.is_published:
+        return initiative.title
+    return f"{initiative.title} ({initiative.get_state_display()})"
+
+
+class MilestoneForm(forms.ModelForm, PhotoFields):
+    """A milestone, its photo (optional: kept, replaced or removed once there is one) and the
+    initiatives of its territory it links to."""
+
+    remove_photo = forms.BooleanField(label=_("Retirer la photo actuelle"), required=False)
+
+    field_order = ["phase", "year", "title", "text", "image", "alt", "credit", "remove_photo"]
+
+    class Meta:
+        model = Milestone
+        fields = ["phase", "year", "title", "text", "initiatives", "source", "state"]
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 3}),
+            "initiatives": forms.CheckboxSelectMultiple,
+        }
+        labels = {"initiatives": _("Initiatives liées")}
+        error_messages = {
+            "initiatives": {
+                "invalid_choice": _("Choisissez uniquement des initiatives de ce territoire.")
+            }
+        }
+
+    def __init__(self, *args, territory, **kwargs):
+        super().__init__(*args, **kwargs)
+        initiatives = self.fields["initiatives"]
+        initiatives.queryset = Initiative.objects.in_territory(territory).order_by("title")
+        initiatives.label_from_instance = initiative_choice_label
+        # A milestone may go without a photo: alt and credit are asked for only with one.
+        for name in ("image", "alt", "credit"):
+            self.fields[name].required = False
+        photo = self.instance.photo
+        if photo is None:
+            del self.fields["remove_photo"]
+        else:
+            self.initial.setdefault("alt", photo.alt)
+            self.initial.setdefault("credit", photo.credit)
+            self.fields["image"].help_text = _("Laissez vide pour garder la photo actuelle.")
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.shows_a_photo():
+            for name in ("alt", "credit"):
+                if not cleaned.get(name):
+                    self.add_error(name, _("Obligatoire avec une photo."))
+        return cleaned
+
+    def shows_a_photo(self) -> bool:
+        """Whether the milestone has a photo once saved: a new one, or the one it keeps."""
+        if self.cleaned_data.get("image"):
+            return True
+        return self.instance.photo is not None and not self.cleaned_data.get("remove_photo")
 
 
 class ContactForm(forms.ModelForm):

@@ -2,14 +2,17 @@
 
 import uuid
 
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from territoires.core import media, search
 from territoires.initiatives.enums import PublicationState
-from territoires.initiatives.models import Initiative, Photo, Verbatim, Video
+from territoires.initiatives.models import Initiative, Milestone, Photo, Verbatim, Video
+from territoires.territories.models import Portrait
 from territoires.territories.services import territory_facets
 
 # --- Search documents ------------------------------------------------------------------
@@ -151,6 +154,68 @@ def save_photo(
         height=processed.height,
         variants=variants,
     )
+
+
+def discard_photo(photo: Photo):
+    """Delete a photo nothing shows any more, and its files once the deletion is committed."""
+    # The admin may point several objects at one photo: keep it while one still shows it.
+    if (
+        photo.initiative_id is not None
+        or Milestone.objects.filter(photo=photo).exists()
+        or Portrait.objects.filter(hero_photo=photo).exists()
+    ):
+        return
+    names = [variant["name"] for variant in photo.variants]
+    photo.delete()
+    transaction.on_commit(lambda: _delete_files(names))
+
+
+def _delete_files(names):
+    for name in names:
+        default_storage.delete(name)
+
+
+@transaction.atomic
+def save_milestone(
+    milestone: Milestone,
+    *,
+    initiatives,
+    image: bytes | None = None,
+    alt="",
+    credit="",
+    remove_photo=False,
+) -> Milestone:
+    """Save a milestone with the initiatives it links to (of its own territory) and its photo.
+
+    A new ``image`` replaces the photo, ``remove_photo`` removes it; otherwise the photo kept
+    takes ``alt`` and ``credit`` when they are given. A replaced or removed photo is deleted.
+    Raises ``MediaError`` if the image is not usable, ``ValidationError`` for an initiative of
+    another territory; nothing is written then.
+    """
+    if any(initiative.territory_id != milestone.territory_id for initiative in initiatives):
+        raise ValidationError(_("Un jalon ne se lie qu'aux initiatives de son territoire."))
+    milestone.full_clean()  # Before the photo is stored: a refused milestone leaves no file.
+    previous = milestone.photo
+    if image is not None:
+        milestone.photo = save_photo(image, alt=alt, credit=credit, territory=milestone.territory)
+    elif remove_photo:
+        milestone.photo = None
+    elif previous is not None and alt and credit:
+        previous.alt, previous.credit = alt, credit
+        previous.save(update_fields=["alt", "credit"])
+    milestone.save()
+    milestone.initiatives.set(initiatives)
+    if previous is not None and milestone.photo != previous:
+        discard_photo(previous)
+    return milestone
+
+
+@transaction.atomic
+def delete_milestone(milestone: Milestone):
+    photo = milestone.photo
+    milestone.delete()
+    if photo is not None:
+        discard_photo(photo)
 
 
 def save_video(url: str, *, title: str, credit="", territory=None, initiative=None) -> Video:

@@ -128,10 +128,17 @@ def _section_response(request, territory, section, status=200):
     return render(request, SECTIONS[section][2], context, status=status)
 
 
-def _form(section, territory, data=None):
+# Sections whose items are edited once saved; the others' items are deleted and added again.
+EDITABLE_SECTIONS = {"jalons"}
+
+
+def _form(section, territory, request, item=None):
     form_class = SECTIONS[section][0]
+    data = request.POST or None
     if form_class is VerbatimForm:
         return form_class(data, territory=territory)
+    if form_class is MilestoneForm:
+        return form_class(data, request.FILES or None, instance=item, territory=territory)
     return form_class(data)
 
 
@@ -141,20 +148,38 @@ def portrait_section(request, kind, code, slug, section):
         raise Http404
     territory = _territory(kind, code)
     require_perm(request.user, EDIT, territory)
-    form = _form(section, territory, request.POST or None)
+    return _section_form(request, territory, section)
+
+
+@require_http_methods(["GET", "POST"])
+def portrait_section_edit(request, kind, code, slug, section, pk):
+    if section not in EDITABLE_SECTIONS:
+        raise Http404
+    territory = _territory(kind, code)
+    require_perm(request.user, EDIT, territory)
+    item = get_object_or_404(SECTIONS[section][1], pk=pk, territory=territory)
+    return _section_form(request, territory, section, item)
+
+
+def _section_form(request, territory, section, item=None):
+    """The section's form (to add an item, or edit ``item``): saved, or shown with its errors."""
+    form = _form(section, territory, request, item)
     if request.method == "POST" and form.is_valid():
-        _save_section(section, form, territory, request.user)
-        if request.htmx:
-            return _section_response(request, territory, section)
-        messages.success(request, _("Enregistré."))
-        return redirect(territory)
+        try:
+            _save_section(section, form, territory, request.user)
+        except media.MediaError as error:
+            form.add_error("image", str(error))
+        else:
+            if request.htmx:
+                return _section_response(request, territory, section)
+            messages.success(request, _("Enregistré."))
+            return redirect(territory)
     status = 400 if request.method == "POST" else 200
     template = "initiatives/partials/section_form.html"
     if not request.htmx:
         template = "initiatives/section_page.html"
-    return render(
-        request, template, {"form": form, "territory": territory, "section": section}, status=status
-    )
+    context = {"form": form, "territory": territory, "section": section, "item": item}
+    return render(request, template, context, status=status)
 
 
 def _save_section(section, form, territory, user):
@@ -169,6 +194,18 @@ def _save_section(section, form, territory, user):
         verbatim = form.save(commit=False)
         verbatim.territory = territory
         services.save_verbatim(verbatim, by=user)
+    elif section == "jalons":
+        milestone = form.save(commit=False)
+        milestone.territory = territory
+        image = form.cleaned_data["image"]
+        services.save_milestone(
+            milestone,
+            initiatives=form.cleaned_data["initiatives"],
+            image=image.read() if image else None,
+            alt=form.cleaned_data["alt"],
+            credit=form.cleaned_data["credit"],
+            remove_photo=form.cleaned_data.get("remove_photo", False),
+        )
     else:
         item = form.save(commit=False)
         item.territory = territory
@@ -185,6 +222,8 @@ def portrait_section_delete(request, kind, code, slug, section, pk):
     item = get_object_or_404(SECTIONS[section][1], pk=pk, territory=territory)
     if isinstance(item, Verbatim):
         services.delete_indexed(item)
+    elif isinstance(item, Milestone):
+        services.delete_milestone(item)
     else:
         item.delete()
     if request.htmx:

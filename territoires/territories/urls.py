@@ -47,6 +47,11 @@ urlpatterns = [
         name="portrait_section",
     ),
     path(
+        "<str:kind>/<code:code>-<slug:slug>/<str:section>/<int:pk>/modifier/",
+        initiative_views.portrait_section_edit,
+        name="portrait_section_edit",
+    ),
+    path(
         "<str:kind>/<code:code>-<slug:slug>/<str:section>/<int:pk>/supprimer/",
         initiative_views.portrait_section_delete,
         name="portrait_section_delete",
