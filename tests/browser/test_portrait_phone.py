@@ -1,0 +1,88 @@
+"""A territory's portrait read on a phone: nothing wider than the screen, the actors shown."""
+
+import pytest
+
+from territoires.accounts.enums import Role
+from territoires.initiatives.models import InitiativeContact, Verbatim
+from territoires.initiatives.services import save_video
+from territoires.territories.models import KeyFigure
+from tests.factories import PASSWORD, InitiativeFactory, MembershipFactory, commune
+
+pytestmark = pytest.mark.browser
+
+# A phone's width in a desktop context: a mobile one (`is_mobile`) widens its viewport to
+# what overflows, so `window.innerWidth` would grow with the page and hide the overflow.
+PHONE = {"width": 375, "height": 800}
+
+
+@pytest.fixture
+def phone(page):
+    page.set_viewport_size(PHONE)
+    page.errors = []
+    page.on("pageerror", lambda error: page.errors.append(error.message))
+    return page
+
+
+@pytest.fixture
+def portrait():
+    """Mouans-Sartoux with a portrait's sections filled, long words and links included."""
+    town = commune("06084")
+    town.description = "Une commune pionnière de l'alimentation durable. " * 6
+    town.save()
+    KeyFigure.objects.create(
+        territory=town,
+        label="Part de produits bio dans les cantines",
+        value=100,
+        unit="%",
+        year=2012,
+        source="Commune de Mouans-Sartoux",
+    )
+    canteen = InitiativeFactory(title="Une régie agricole pour les cantines", published=True)
+    InitiativeContact.objects.create(
+        initiative=canteen,
+        organisation="Maison d'éducation à l'alimentation durable",
+        role="Accompagnement : https://www.mouanssartoux.net/alimentationdurable/maisondeleducation",
+        website="https://www.mouans-sartoux.net/",
+    )
+    Verbatim.objects.create(
+        territory=town,
+        text="Ici, la cantine a changé notre regard sur la terre.",
+        speaker_role="Parent d'élève",
+        category="habitant",
+        state="published",
+    )
+    save_video("https://www.youtube.com/watch?v=dQw4w9WgXcQ", title="La régie", territory=town)
+    MembershipFactory(user__email="bob@example.org", role=Role.CONTRIBUTOR)
+    return town
+
+
+def horizontal_overflow(page):
+    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+
+
+def open_portrait(page, town):
+    page.goto(page.base_url + town.get_absolute_url())
+    page.locator(".outline-map canvas").wait_for()
+
+
+def test_the_portrait_fits_a_phone_and_shows_its_actors(phone, portrait):
+    open_portrait(phone, portrait)
+    assert horizontal_overflow(phone) <= 0
+    actors = phone.locator("#acteurs")
+    assert actors.get_by_role("heading", name="Acteurs").is_visible()
+    assert actors.get_by_role(
+        "link", name="Maison d'éducation à l'alimentation durable"
+    ).is_visible()
+    assert actors.get_by_role("link", name="Une régie agricole pour les cantines").is_visible()
+    assert phone.errors == []  # the outline map read its bounding box
+
+
+def test_the_portrait_fits_a_phone_for_the_team(phone, portrait):
+    """Logged in, the header holds more links."""
+    phone.goto(phone.base_url + "/comptes/connexion/")
+    phone.get_by_label("Adresse électronique").fill("bob@example.org")
+    phone.get_by_label("Mot de passe").fill(PASSWORD)
+    phone.get_by_role("button", name="Se connecter").click()
+    open_portrait(phone, portrait)
+    assert phone.get_by_role("button", name="Se déconnecter").is_visible()
+    assert horizontal_overflow(phone) <= 0
