@@ -65,6 +65,7 @@ def load_demo_commons(path: Path = CONTENT) -> dict:
     sources = {str(key): value for key, value in content["sources"].items()}
     counts = {"portraits": 0, "milestones": 0, "initiatives": 0, "verbatims": 0, "skipped": 0}
     themes = {theme.slug: theme for theme in Theme.objects.all()}
+    links = []  # (milestone, titles of the initiatives it links to), once they are loaded
 
     for item in content.get("portraits", []):
         territory = _territory_or_none(item["territory"], counts)
@@ -78,7 +79,7 @@ def load_demo_commons(path: Path = CONTENT) -> dict:
         )
         counts["portraits"] += 1
         for milestone in item.get("milestones", []):
-            _, created = Milestone.objects.get_or_create(
+            step, created = Milestone.objects.get_or_create(
                 territory=territory,
                 title=milestone["title"],
                 defaults={
@@ -90,6 +91,7 @@ def load_demo_commons(path: Path = CONTENT) -> dict:
                 },
             )
             counts["milestones"] += created
+            links.append((step, milestone.get("initiatives") or []))
 
     by_title = {}
     for item in content.get("initiatives", []):
@@ -128,6 +130,8 @@ def load_demo_commons(path: Path = CONTENT) -> dict:
                 )
             counts["initiatives"] += 1
         by_title[initiative.title] = initiative
+    for step, titles in links:
+        step.initiatives.add(*(by_title[title] for title in titles if title in by_title))
 
     for item in content.get("verbatims", []):
         if Verbatim.objects.filter(text=item["text"].strip()).exists():

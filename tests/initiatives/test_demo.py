@@ -3,7 +3,7 @@ from pathlib import Path
 import yaml
 
 from territoires.initiatives.demo import CONTENT, load_demo_commons
-from territoires.initiatives.models import Initiative, Verbatim
+from territoires.initiatives.models import Initiative, Milestone, Verbatim
 from territoires.territories import cog
 
 SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
@@ -56,3 +56,11 @@ def test_demo_loads_idempotently_on_the_sample_registry():
     assert second["initiatives"] == second["verbatims"] == 0
     assert Initiative.objects.published().count() == first["initiatives"]
     assert Verbatim.objects.count() == first["verbatims"]
+
+
+def test_demo_milestones_link_their_initiatives():
+    load_demo_commons()
+    milestone = Milestone.objects.get(territory__code="06084", title="Exploré par PACT²")
+    assert [initiative.title for initiative in milestone.initiatives.all()] == [
+        "PACT² : rendre transmissible l’expérience pionnière de Mouans-Sartoux"
+    ]
