@@ -153,12 +153,17 @@ def portrait_section(request, kind, code, slug, section):
 
 @require_http_methods(["GET", "POST"])
 def portrait_section_edit(request, kind, code, slug, section, pk):
-    if section not in EDITABLE_SECTIONS:
+    territory, item = _section_item(request, kind, code, section, pk, EDITABLE_SECTIONS)
+    return _section_form(request, territory, section, item)
+
+
+def _section_item(request, kind, code, section, pk, sections):
+    """The territory and one item of its section, for a member of its team (else 403/404)."""
+    if section not in sections:
         raise Http404
     territory = _territory(kind, code)
     require_perm(request.user, EDIT, territory)
-    item = get_object_or_404(SECTIONS[section][1], pk=pk, territory=territory)
-    return _section_form(request, territory, section, item)
+    return territory, get_object_or_404(SECTIONS[section][1], pk=pk, territory=territory)
 
 
 def _section_form(request, territory, section, item=None):
@@ -215,11 +220,7 @@ def _save_section(section, form, territory, user):
 
 @require_POST
 def portrait_section_delete(request, kind, code, slug, section, pk):
-    if section not in SECTIONS:
-        raise Http404
-    territory = _territory(kind, code)
-    require_perm(request.user, EDIT, territory)
-    item = get_object_or_404(SECTIONS[section][1], pk=pk, territory=territory)
+    territory, item = _section_item(request, kind, code, section, pk, SECTIONS)
     if isinstance(item, Verbatim):
         services.delete_indexed(item)
     elif isinstance(item, Milestone):
