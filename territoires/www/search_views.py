@@ -1,5 +1,6 @@
 """The search of the commons: initiatives, people's words and territories, with facets."""
 
+from datetime import date
 from urllib.parse import urlencode
 
 from django.shortcuts import render
@@ -7,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET
 
-from territoires.core import search
+from territoires.core import search, text
 from territoires.initiatives.enums import Fundamental, Lever
 from territoires.initiatives.models import Theme
 from territoires.territories.enums import TerritoryKind
@@ -72,6 +73,7 @@ def commons_search(request):
             "results": results,
             "search_query": query,
             "facets": _facet_blocks(results, request.GET, labels),
+            "periods": _period_options(results, request.GET),
             "pages": _pages(results, request.GET),
             "kind_labels": {
                 "initiative": _("Initiative"),
@@ -98,6 +100,34 @@ def _facet_blocks(results, params, labels):
         if options:
             blocks.append({"parameter": parameter, "heading": _(heading), "options": options})
     return blocks
+
+
+def _period_options(results, params):
+    """The periods the results span, with their counts, each a link setting « de » and « à »."""
+    bounds = {label: (first, last) for label, first, last in text.periods(date.today().year)}
+    kept = [
+        (key, value) for key, values in params.lists() if key not in PERIOD_KEYS for value in values
+    ]
+    options = []
+    for label, count in results.facets.get("periods", []):
+        first, last = bounds[label]
+        chosen = [(key, year) for key, year in (("de", first), ("a", last)) if year is not None]
+        options.append(
+            {
+                "label": _("avant %(year)s") % {"year": last + 1}
+                if first is None
+                else label.replace("-", "–"),
+                "count": count,
+                "href": "?" + urlencode([*kept, *chosen]),
+                "selected": params.get("de", "") == str(first or "")
+                and params.get("a", "") == str(last or ""),
+            }
+        )
+    return options
+
+
+# Choosing a period resets these: its bounds, and the page.
+PERIOD_KEYS = ("de", "a", "page")
 
 
 def _pages(results, params):

@@ -1,0 +1,49 @@
+"""The page /recherche/: facets as links and checkboxes, bad parameters refused in French."""
+
+import pytest
+
+from territoires.initiatives.services import reindex_commons
+from tests.factories import InitiativeFactory
+
+
+@pytest.fixture
+def commons():
+    InitiativeFactory(title="Ombrière solaire", published=True, start_year=2016, end_year=2017)
+    InitiativeFactory(title="Ombrière de marché", published=True, start_year=2021)
+    InitiativeFactory(title="Ombrière ancienne", published=True, start_year=1998, end_year=1999)
+    reindex_commons()
+
+
+def test_periods_are_offered_with_their_counts(client, commons):
+    response = client.get("/recherche/", {"q": "ombrière", "page": 1})
+    periods = response.context["periods"]
+    assert [(option["label"], option["count"]) for option in periods] == [
+        ("avant 2000", 1),
+        ("2015–2019", 1),
+        ("2020–2024", 1),
+        ("2025–2029", 1),
+    ]
+    # A period link keeps the words, sets its bounds and goes back to the first page.
+    assert periods[1]["href"] == "?q=ombri%C3%A8re&de=2015&a=2019"
+    assert periods[0]["href"] == "?q=ombri%C3%A8re&a=1999"
+    chosen = client.get("/recherche/" + periods[1]["href"])
+    assert [hit.title for hit in chosen.context["results"].hits] == ["Ombrière solaire"]
+    assert [option["selected"] for option in chosen.context["periods"]] == [
+        False,
+        True,
+        False,
+        False,
+    ]
+    # Standard faceting: the other periods are still counted while one is chosen.
+    assert len(chosen.context["periods"]) == 4
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"page": "abc"}, {"de": "abc"}, {"de": "3000"}, {"de": "2020", "a": "2010"}, {"page": "0"}],
+)
+def test_bad_parameters_get_a_french_message(client, commons, params):
+    response = client.get("/recherche/", params)
+    assert response.status_code == 400
+    assert response.context["form"].errors
+    assert 'class="form-errors"' in response.text
