@@ -156,6 +156,8 @@ STORAGES = {
     },
 }
 MEDIA_URL = "/media/"
+# The embedded default serves uploaded files itself; at scale the reverse proxy does.
+SERVE_MEDIA = env_bool("TERRITOIRES_SERVE_MEDIA", True)
 
 # Vector tiles of the atlas, built by import_territories (see docs/architecture.md).
 TILES_PATH = Path(env_str("TERRITOIRES_TILES_PATH", str(DATA_DIR / "atlas.pmtiles")))

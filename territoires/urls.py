@@ -1,7 +1,9 @@
+from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from territoires.api import api
+from territoires.core.views import media_file
 
 urlpatterns = [
     path("", include("territoires.www.urls")),
@@ -11,5 +13,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
+if settings.SERVE_MEDIA:
+    # Photos and documents uploaded by the teams; names are random, files never change.
+    urlpatterns.append(re_path(r"^media/(?P<path>.+)$", media_file))
 
 handler404 = "territoires.www.views.page_not_found"

@@ -268,6 +268,11 @@ def test_hero_photo_upload_is_resized_and_stripped(client, bob):
         with default_storage.open(variant["name"]) as handle, Image.open(handle) as stored:
             assert not stored.getexif(), "metadata must be stripped"
     assert "Les champs de la régie" in client.get(town.get_absolute_url()).text
+    # Bug: with debug off nothing served /media/, and every photo showed broken.
+    served = client.get(default_storage.url(photo.variants[0]["name"]))
+    served.close()  # a file response holds the file open
+    assert served.status_code == 200 and served["Content-Type"].startswith("image/")
+    assert client.get("/media/../secret_key").status_code == 400  # outside the folder
 
 
 def test_contacts_and_pdf_resources_with_the_initiative(client, bob):
