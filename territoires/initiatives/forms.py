@@ -76,14 +76,23 @@ class InitiativeForm(forms.ModelForm):
 
 
 class ResultForm(forms.Form):
-    text = forms.CharField(label=_("Résultat"), max_length=400)
+    """A result added with the initiative, optional: left empty, it adds nothing."""
+
+    text = forms.CharField(label=_("Résultat"), max_length=400, required=False)
     value = forms.DecimalField(label=_("Chiffre"), required=False, max_digits=14, decimal_places=2)
     unit = forms.CharField(label=_("Unité"), max_length=40, required=False)
     year = forms.IntegerField(label=_("Année"), required=False, min_value=1800, max_value=2100)
     source = forms.CharField(label=_("Source"), max_length=300, required=False)
 
+    def has_result(self) -> bool:
+        return any(value not in (None, "") for value in self.cleaned_data.values())
+
     def clean(self):
         cleaned = super().clean()
+        if not self.has_result():
+            return cleaned
+        if not cleaned.get("text"):
+            self.add_error("text", _("Décrivez le résultat."))
         if cleaned.get("value") is not None:
             for field in ("unit", "year", "source"):
                 if not cleaned.get(field):

@@ -70,13 +70,12 @@ def edit(request, kind=None, code=None, slug=None, initiative_slug=None):
     result_form = ResultForm(data, prefix="result")
     contacts = ContactFormSet(data, instance=initiative, prefix="contacts")
     resources = ResourceFormSet(data, files, instance=initiative, prefix="resources")
-    wants_result = request.method == "POST" and request.POST.get("result-text")
     if (
         request.method == "POST"
         and form.is_valid()
         and contacts.is_valid()
         and resources.is_valid()
-        and (not wants_result or result_form.is_valid())
+        and result_form.is_valid()
     ):
         with transaction.atomic():
             initiative = form.save(commit=False)
@@ -88,7 +87,7 @@ def edit(request, kind=None, code=None, slug=None, initiative_slug=None):
             contacts.instance = resources.instance = initiative
             contacts.save()
             resources.save()
-            if wants_result:
+            if result_form.has_result():
                 InitiativeResult.objects.create(initiative=initiative, **result_form.cleaned_data)
                 services.reindex_initiative(initiative)
         messages.success(request, _("Initiative enregistrée."))

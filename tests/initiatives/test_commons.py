@@ -1,4 +1,5 @@
 import json
+import re
 
 import pytest
 
@@ -198,6 +199,26 @@ def test_initiative_creation_by_contributor(client, bob, django_capture_on_commi
         },
     )
     assert bad.status_code == 400 and "précéder" in bad.text
+    # The result is optional: not a field the browser requires, no error when left empty.
+    assert 'name="result-text"' in bad.text
+    assert re.search(r'<input[^>]*name="result-text"[^>]*required', bad.text) is None
+    assert bad.context["result_form"].errors == {}
+    without_result = client.post(
+        f"/territoires/commune/06084-{town.slug}/initiatives/nouvelle/",
+        {"title": "Sans résultat", "summary": "Y", "status": "ongoing", "state": "draft"}
+        | EMPTY_FORMSETS,
+    )
+    assert without_result.status_code == 302
+    assert not Initiative.objects.get(title="Sans résultat").results.exists()
+    figure_alone = client.post(
+        f"/territoires/commune/06084-{town.slug}/initiatives/nouvelle/",
+        {"title": "Chiffre seul", "summary": "Y", "status": "ongoing", "state": "draft"}
+        | {"result-value": "12"}
+        | EMPTY_FORMSETS,
+    )
+    assert figure_alone.status_code == 400
+    assert "Décrivez le résultat" in figure_alone.text
+    assert not Initiative.objects.filter(title="Chiffre seul").exists()
 
 
 def test_similar_territories_explain_themselves(client):
