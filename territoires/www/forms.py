@@ -18,20 +18,34 @@ POPULATION_BANDS = [
 ]
 
 
+# Deeper pages are refused: nobody reads them, and a robot would walk them all.
+MAX_PAGE = 500
+
+
 class CommonsSearchForm(forms.Form):
     """The query string of /recherche/: every facet is a repeatable parameter."""
 
-    q = forms.CharField(required=False, max_length=200)
-    type = forms.MultipleChoiceField(required=False, choices=KINDS)
-    theme = forms.MultipleChoiceField(required=False)
-    levier = forms.MultipleChoiceField(required=False, choices=Lever.choices)
-    fondamental = forms.MultipleChoiceField(required=False, choices=Fundamental.choices)
-    territoire = forms.MultipleChoiceField(required=False, choices=TerritoryKind.choices)
-    region = forms.MultipleChoiceField(required=False)
-    population = forms.MultipleChoiceField(required=False, choices=POPULATION_BANDS)
-    de = forms.IntegerField(required=False, min_value=1800, max_value=2100)
-    a = forms.IntegerField(required=False, min_value=1800, max_value=2100)
-    page = forms.IntegerField(required=False, min_value=1, max_value=500)
+    q = forms.CharField(label=_("Mots"), required=False, max_length=200)
+    type = forms.MultipleChoiceField(label=_("Type de résultat"), required=False, choices=KINDS)
+    theme = forms.MultipleChoiceField(label=_("Thème"), required=False)
+    levier = forms.MultipleChoiceField(label=_("Levier"), required=False, choices=Lever.choices)
+    fondamental = forms.MultipleChoiceField(
+        label=_("Fondamental"), required=False, choices=Fundamental.choices
+    )
+    territoire = forms.MultipleChoiceField(
+        label=_("Type de territoire"), required=False, choices=TerritoryKind.choices
+    )
+    region = forms.MultipleChoiceField(label=_("Région"), required=False)
+    population = forms.MultipleChoiceField(
+        label=_("Population"), required=False, choices=POPULATION_BANDS
+    )
+    de = forms.IntegerField(
+        label=_("Début de la période"), required=False, min_value=1800, max_value=2100
+    )
+    a = forms.IntegerField(
+        label=_("Fin de la période"), required=False, min_value=1800, max_value=2100
+    )
+    page = forms.IntegerField(label=_("Page"), required=False, min_value=1, max_value=MAX_PAGE)
 
     def __init__(self, *args, themes=(), regions=(), **kwargs):
         super().__init__(*args, **kwargs)

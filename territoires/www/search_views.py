@@ -13,7 +13,7 @@ from territoires.initiatives.enums import Fundamental, Lever
 from territoires.initiatives.models import Theme
 from territoires.territories.enums import TerritoryKind
 from territoires.territories.models import Territory
-from territoires.www.forms import KINDS, POPULATION_BANDS, CommonsSearchForm
+from territoires.www.forms import KINDS, MAX_PAGE, POPULATION_BANDS, CommonsSearchForm
 
 FACETS = [
     # (facet name in SearchResults, query parameter, heading)
@@ -131,7 +131,7 @@ PERIOD_KEYS = ("de", "a", "page")
 
 
 def _pages(results, params):
-    last = max(1, -(-results.total // results.per_page))
+    last = min(MAX_PAGE, max(1, -(-results.total // results.per_page)))
     base = [(key, value) for key, value in params.lists() if key != "page" for value in value]
 
     def link(page):

@@ -3,6 +3,7 @@
 import pytest
 
 from territoires.initiatives.services import reindex_commons
+from territoires.www import search_views
 from tests.factories import InitiativeFactory
 
 
@@ -47,3 +48,21 @@ def test_bad_parameters_get_a_french_message(client, commons, params):
     assert response.status_code == 400
     assert response.context["form"].errors
     assert 'class="form-errors"' in response.text
+
+
+def test_error_messages_name_the_parameter(client, commons):
+    response = client.get("/recherche/", {"page": "abc", "de": "3000"})
+    assert "Page : Saisissez un nombre entier." in response.text
+    assert "Début de la période : " in response.text
+
+
+def test_the_last_page_offered_is_one_that_can_be_asked(client):
+    for number in range(3):
+        InitiativeFactory(title=f"Lavoir {number}", published=True)
+    reindex_commons()
+    response = client.get("/recherche/", {"q": "lavoir"})
+    assert response.context["pages"]["last"] == 1
+    results = response.context["results"]
+    results.total = 10_000 * results.per_page  # as many as the whole registry and more
+    pages = search_views._pages(results, response.wsgi_request.GET)
+    assert pages["last"] == search_views.MAX_PAGE
