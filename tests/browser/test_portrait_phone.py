@@ -4,7 +4,7 @@ import pytest
 
 from territoires.accounts.enums import Role
 from territoires.initiatives.models import InitiativeContact, Verbatim
-from territoires.initiatives.services import save_video
+from territoires.initiatives.services import reindex_commons, save_video
 from territoires.territories.models import KeyFigure
 from tests.factories import PASSWORD, InitiativeFactory, MembershipFactory, commune
 
@@ -85,4 +85,22 @@ def test_the_portrait_fits_a_phone_for_the_team(phone, portrait):
     phone.get_by_role("button", name="Se connecter").click()
     open_portrait(phone, portrait)
     assert phone.get_by_role("button", name="Se déconnecter").is_visible()
+    assert horizontal_overflow(phone) <= 0
+
+
+def test_the_search_and_the_team_fit_a_phone(phone, portrait):
+    """Bugs: the search box pushed its button off the screen; the team table was 609 px."""
+    reindex_commons()
+    phone.goto(phone.base_url + "/recherche/?q=cantines")
+    assert horizontal_overflow(phone) <= 0
+    # On a phone the results come first; a link leads to the filters below them.
+    phone.get_by_role("link", name="Filtrer les résultats").click()
+    assert phone.locator("#filters").is_visible()
+    MembershipFactory(user__email="ana.administratrice@example.org", role=Role.ADMIN)
+    phone.goto(phone.base_url + "/comptes/connexion/")
+    phone.get_by_label("Adresse électronique").fill("ana.administratrice@example.org")
+    phone.get_by_label("Mot de passe").fill(PASSWORD)
+    phone.get_by_role("button", name="Se connecter").click()
+    phone.goto(phone.base_url + portrait.get_absolute_url() + "equipe/")
+    assert phone.get_by_role("button", name="Changer").first.is_visible()  # roles are managed
     assert horizontal_overflow(phone) <= 0
