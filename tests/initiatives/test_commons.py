@@ -350,3 +350,14 @@ def test_published_words_never_reveal_the_draft_initiative_they_belong_to(client
     assert item["initiative"] is None
     client.force_login(bob)  # the team still sees the link
     assert "Projet encore confidentiel" in client.get(territory.get_absolute_url()).text
+
+
+def test_help_texts_describe_their_field(client, bob):
+    """Bug: fields pointed `aria-describedby` at an id no help text had."""
+    client.force_login(bob)
+    page = client.get(f"{commune('06084').get_absolute_url()}initiatives/nouvelle/").text
+    described = set(re.findall(r'aria-describedby="([^"]+)"', page))
+    assert described  # the body and the tags have help texts
+    for ids in described:
+        for helper_id in ids.split():
+            assert f'id="{helper_id}"' in page, helper_id
