@@ -10,7 +10,7 @@ import numpy as np
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
+from django.utils.text import capfirst, slugify
 from tqdm import tqdm
 
 from territoires.core import search
@@ -561,16 +561,18 @@ def territory_facets(territory: Territory) -> dict:
 
 
 def territory_document(territory: Territory, intro: str = "") -> search.Document:
-    parents = " ".join(parent.name for parent in territory.parents())
+    """Its body reads as the search result's snippet: kind, parents, postcodes, intro."""
+    facts = [
+        territory.get_kind_display(),
+        territory.subkind_label,
+        *(parent.name for parent in territory.parents()),
+        territory.postcodes,
+    ]
     return search.Document(
         kind="territory",
         object_id=territory.pk,
         title=territory.name,
-        body=" ".join(
-            str(part)
-            for part in [territory.get_kind_display(), territory.subkind_label, parents, intro]
-            if part
-        ),
+        body=capfirst(" · ".join(str(fact) for fact in [*facts, intro] if fact)),
         url=territory.get_absolute_url(),
         published=True,
         **territory_facets(territory),

@@ -3,8 +3,9 @@
 import pytest
 
 from territoires.initiatives.services import reindex_commons
+from territoires.territories.services import reindex_territories
 from territoires.www import search_views
-from tests.factories import InitiativeFactory
+from tests.factories import InitiativeFactory, commune
 
 
 @pytest.fixture
@@ -66,3 +67,12 @@ def test_the_last_page_offered_is_one_that_can_be_asked(client):
     results.total = 10_000 * results.per_page  # as many as the whole registry and more
     pages = search_views._pages(results, response.wsgi_request.GET)
     assert pages["last"] == search_views.MAX_PAGE
+
+
+def test_a_commune_is_found_by_its_postcode_with_a_readable_snippet(client):
+    town = commune("06084")
+    reindex_territories(type(town).objects.filter(pk=town.pk))
+    response = client.get("/recherche/", {"q": town.postcodes.split()[0]})
+    (hit,) = response.context["results"].hits
+    assert hit.title == "Mouans-Sartoux"
+    assert "Commune · " in hit.snippet and "Alpes-Maritimes" in hit.snippet
