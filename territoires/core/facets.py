@@ -43,7 +43,7 @@ FACETS = (
 PERIODS = "periods"
 FACET_NAMES = (*(facet.name for facet in FACETS), PERIODS)
 # What a row given to `FacetTable.from_rows` holds, in this order.
-COLUMNS = ("id", *(facet.column for facet in FACETS), "start_year", "end_year")
+COLUMNS = ("id", *(facet.column for facet in FACETS), "start_year", "end_year", "title_key")
 # Multi-valued columns hold "|energie|mobilite|".
 SEPARATOR = "|"
 
@@ -145,16 +145,17 @@ def _split(combination: str) -> tuple[str, ...]:
 class FacetTable:
     """The facets of every published document, rows in browsing order."""
 
-    def __init__(self, ids: np.ndarray, columns: list[_Column]):
+    def __init__(self, ids: np.ndarray, columns: list[_Column], title_keys: np.ndarray):
         self.ids = ids
         self.columns = columns
+        self.title_keys = title_keys
         self._order = np.argsort(ids, kind="stable")
         self._sorted_ids = ids[self._order]
 
     @classmethod
     def from_rows(cls, rows: Sequence[tuple], current_year: int) -> "FacetTable":
         """Rows of COLUMNS, most popular first (the order of browsing without words)."""
-        ids, *facet_values, start_years, end_years = (
+        ids, *facet_values, start_years, end_years, title_keys = (
             zip(*rows, strict=True) if rows else [()] * len(COLUMNS)
         )
         columns = []
@@ -165,7 +166,7 @@ class FacetTable:
         pairs, codes = _encoded(list(zip(start_years, end_years, strict=True)))
         columns.append(_PeriodColumn(pairs, codes, current_year))
         ids = np.array(ids, dtype=np.int64)
-        return cls(ids, columns)
+        return cls(ids, columns, np.array(title_keys, dtype=np.int64))
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -186,10 +187,12 @@ class FacetTable:
         selection: Selection,
         limit: int,
         offset: int,
+        title_key: int = 0,
     ) -> Selected:
         """The documents at `positions` (all of them if None) that pass every filter:
-        their number, one page (best score first, then browsing order) and the facets,
-        each counted with every filter but its own (standard faceting)."""
+        their number, one page and the facets, each counted with every filter but its own
+        (standard faceting). The page: documents whose title is `title_key` first, then
+        the best scores, then browsing order."""
         codes = {
             column.name: column.codes if positions is None else column.codes[positions]
             for column in self.columns
@@ -211,7 +214,9 @@ class FacetTable:
             chosen = kept_rows[offset : offset + limit]
             page = [(int(self.ids[row]), None) for row in chosen]
         else:
-            order = np.lexsort((positions[kept_rows], -scores[kept_rows]))
+            kept = positions[kept_rows]
+            exact = (self.title_keys[kept] == title_key) if title_key else np.zeros(len(kept), bool)
+            order = np.lexsort((kept, -scores[kept_rows], ~exact))
             chosen = kept_rows[order[offset : offset + limit]]
             page = [(int(self.ids[positions[row]]), float(scores[row])) for row in chosen]
         return Selected(total=len(kept_rows), page=page, facets=facets)

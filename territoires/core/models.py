@@ -49,6 +49,8 @@ class SearchDocument(models.Model):
     end_year = models.PositiveSmallIntegerField(null=True, blank=True)
     # Orders documents when no text ranks them, and breaks ties: a territory's population.
     popularity = models.BigIntegerField(default=0)
+    # text.title_key(title): a search whose words are exactly the title ranks it first.
+    title_key = models.BigIntegerField(default=0)
 
     title = models.CharField(max_length=500)
     url = models.CharField(max_length=500, blank=True)

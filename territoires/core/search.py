@@ -153,6 +153,7 @@ def _values(document: Document, analyzes_text: bool) -> dict:
         "start_year": document.start_year,
         "end_year": document.end_year,
         "popularity": (document.population or 0) if is_territory else 0,
+        "title_key": text.title_key(document.title),
         "title": document.title,
         "url": document.url,
         "body": body,
@@ -264,7 +265,12 @@ def search(query: SearchQuery) -> SearchResults:
     if words:
         positions, scores = table.locate(_backend().matches(words))
     selected = table.select(
-        positions, scores, _selection(query), query.per_page, (query.page - 1) * query.per_page
+        positions,
+        scores,
+        _selection(query),
+        query.per_page,
+        (query.page - 1) * query.per_page,
+        title_key=text.title_key(query.text) if words else 0,
     )
     return SearchResults(
         hits=_hits(selected.page, words),

@@ -11,6 +11,7 @@ casefolded and unaccented, dropped when it is a stop word, then reduced to its S
 French stem, the algorithm PostgreSQL's `french_stem` dictionary runs too.
 """
 
+import hashlib
 import html
 import re
 import unicodedata
@@ -73,6 +74,19 @@ def words(text: str) -> list[str]:
     """The unaccented words of a text, stop words left out, in order."""
     found = (unaccent(word) for word in _WORD.findall(text))
     return [word for word in found if word and word not in STOP_WORDS]
+
+
+def title_key(text: str) -> int:
+    """A stable 64-bit number for the words of a title (stop words, accents and case aside),
+    0 for none: a search whose words are exactly a title ranks that title first.
+
+    "Nice" and "nice" have one key, "Nicey" another: the stems would not tell them apart.
+    """
+    key = " ".join(words(text))
+    if not key:
+        return 0
+    digest = hashlib.blake2b(key.encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True) or 1
 
 
 @lru_cache(maxsize=200_000)

@@ -33,6 +33,7 @@ def row(document_id, *, kind="initiative", themes="", levers="", fundamentals=""
         "population_band": other.get("population_band", ""),
         "start_year": other.get("start_year"),
         "end_year": other.get("end_year"),
+        "title_key": other.get("title_key", 0),
     }
     return tuple(values[column] for column in COLUMNS)
 
@@ -65,6 +66,15 @@ def test_a_facet_counts_with_every_filter_but_its_own():
     # Other themes are still counted among the documents of the other filters (none).
     assert selected.facets["themes"] == [("energie", 2), ("alimentation", 1), ("mobilite", 1)]
     assert selected.facets["regions"] == [("84", 1), ("93", 1)]
+
+
+def test_an_exact_title_comes_first():
+    rows = [row(30, title_key=0), row(31, title_key=42), row(32, title_key=0)]
+    table = FacetTable.from_rows(rows, CURRENT_YEAR)
+    positions, scores = table.locate([(30, 9.0), (31, 1.0), (32, 5.0)])
+    selected = table.select(positions, scores, Selection(), 10, 0, title_key=42)
+    assert [document_id for document_id, _score in selected.page] == [31, 30, 32]
+    assert table.select(positions, scores, Selection(), 10, 0).page[0] == (30, 9.0)
 
 
 def test_words_rank_then_the_browsing_order_breaks_ties():
@@ -131,6 +141,7 @@ def collections(draw):
         start = draw(st.none() | st.integers(1990, CURRENT_YEAR))
         values["start_year"] = start
         values["end_year"] = None if start is None else draw(st.none() | st.integers(start, 2030))
+        values["title_key"] = draw(st.sampled_from([0, 7, 8]))
         rows.append(tuple(values[column] for column in COLUMNS))
     return rows
 
@@ -173,7 +184,7 @@ def _passes(document: dict, name: str, selection: Selection) -> bool:
     return not chosen or bool(set(chosen) & set(_facet_values(document, name)))
 
 
-def _expected(rows, matches, selection: Selection):
+def _expected(rows, matches, selection: Selection, title_key=0):
     documents = {row[0]: dict(zip(COLUMNS, row, strict=True)) for row in rows}
     browse_rank = {row[0]: position for position, row in enumerate(rows)}
     if matches is None:
@@ -181,7 +192,11 @@ def _expected(rows, matches, selection: Selection):
     else:
         candidates = sorted(
             ((i, s) for i, s in matches if i in documents),
-            key=lambda match: (-match[1], browse_rank[match[0]]),
+            key=lambda match: (
+                not (title_key and documents[match[0]]["title_key"] == title_key),
+                -match[1],
+                browse_rank[match[0]],
+            ),
         )
     kept = [
         (i, s)
@@ -205,8 +220,9 @@ def _expected(rows, matches, selection: Selection):
     selection=selections(),
     with_words=st.booleans(),
     seed=st.integers(0, 2**16),
+    title_key=st.sampled_from([0, 7]),
 )
-def test_the_same_as_a_plain_reading_of_the_rules(rows, selection, with_words, seed):
+def test_the_same_as_a_plain_reading_of_the_rules(rows, selection, with_words, seed, title_key):
     table = FacetTable.from_rows(rows, CURRENT_YEAR)
     matches = None
     positions = scores = None
@@ -215,8 +231,8 @@ def test_the_same_as_a_plain_reading_of_the_rules(rows, selection, with_words, s
         picked = [row[0] for row in rows if rng.random() < 0.6] + [20_000]
         matches = [(document_id, float(rng.integers(0, 4))) for document_id in picked]
         positions, scores = table.locate(matches)
-    kept, counts = _expected(rows, matches, selection)
-    selected = table.select(positions, scores, selection, limit=7, offset=2)
+    kept, counts = _expected(rows, matches, selection, title_key)
+    selected = table.select(positions, scores, selection, limit=7, offset=2, title_key=title_key)
     assert selected.total == len(kept)
     assert selected.page == kept[2:9]
     for name in FACET_NAMES:

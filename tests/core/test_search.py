@@ -114,6 +114,18 @@ def test_a_match_in_the_title_ranks_above_a_match_in_the_body():
     assert scores == sorted(scores, reverse=True)
 
 
+def test_a_title_that_is_exactly_the_words_comes_first():
+    """Bug: « nice » listed Nicey-sur-Aire, Saint-Nic… before Nice (rarer words weigh more)."""
+    index(
+        document("Nicey-sur-Aire", "Commune de la Meuse.", kind="territory", population=200),
+        document("Promenade", "Nice, nice et encore Nice.", kind="territory", population=10),
+        document("Nice", "Commune des Alpes-Maritimes.", kind="territory", population=340_000),
+    )
+    assert titles(find("nice", kinds=("territory",)))[0] == "Nice"
+    assert titles(find("NICE", kinds=("territory",)))[0] == "Nice"
+    assert titles(find("nice promenade", kinds=("territory",))) == ["Promenade"]
+
+
 def test_hits_carry_a_highlighted_escaped_snippet():
     (created,) = index(
         document(
