@@ -1,3 +1,5 @@
+from datetime import date
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -126,6 +128,12 @@ class VerbatimForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["initiative"].queryset = Initiative.objects.filter(territory=territory)
 
+    def clean_said_on(self):
+        said_on = self.cleaned_data["said_on"]
+        if said_on and said_on > date.today():
+            raise forms.ValidationError(_("La date des paroles ne peut pas être dans le futur."))
+        return said_on
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("speaker_name") and not cleaned.get("consent_to_name"):
@@ -229,6 +237,9 @@ class MilestoneForm(forms.ModelForm, PhotoFields):
             self.initial.setdefault("alt", photo.alt)
             self.initial.setdefault("credit", photo.credit)
             self.fields["image"].help_text = _("Laissez vide pour garder la photo actuelle.")
+
+    def clean_year(self):
+        return check_year(self.cleaned_data["year"])
 
     def clean(self):
         cleaned = super().clean()

@@ -1,5 +1,6 @@
 import json
 import re
+from datetime import date, timedelta
 
 import pytest
 
@@ -361,3 +362,32 @@ def test_help_texts_describe_their_field(client, bob):
     for ids in described:
         for helper_id in ids.split():
             assert f'id="{helper_id}"' in page, helper_id
+
+
+def test_dates_out_of_time_are_refused(client, bob):
+    """A milestone in the year 99999 or words said tomorrow: a French message, nothing saved."""
+    client.force_login(bob)
+    town = commune("06084")
+    base = f"/territoires/commune/06084-{town.slug}"
+    htmx = {"HX-Request": "true"}
+    milestone = client.post(
+        f"{base}/jalons/",
+        {"phase": "past", "year": "99999", "title": "Loin", "state": "published"},
+        headers=htmx,
+    )
+    assert milestone.status_code == 400 and "Année entre 1800 et 2100." in milestone.text
+    tomorrow = date.today() + timedelta(days=1)
+    words = client.post(
+        f"{base}/verbatims/",
+        {
+            "text": "Demain, on verra.",
+            "speaker_role": "Habitant",
+            "category": "habitant",
+            "said_on": tomorrow.isoformat(),
+            "state": "published",
+        },
+        headers=htmx,
+    )
+    assert words.status_code == 400 and "dans le futur" in words.text
+    assert not town.milestones.filter(title="Loin").exists()
+    assert not Verbatim.objects.filter(text="Demain, on verra.").exists()
