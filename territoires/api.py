@@ -21,11 +21,32 @@ api.add_router("/territories", territories_router)
 api.add_router("/", commons_router)
 
 
+def _french_message(error: dict) -> str:
+    """Pydantic's message for the usual constraints, in French; its own for the others."""
+    context = dict(error.get("ctx") or {})
+    if "expected" in context:  # "'a', 'b' or 'c'": pydantic joins the last with "or"
+        context["expected"] = str(context["expected"]).replace(" or ", ", ")
+    messages = {
+        "missing": _("obligatoire"),
+        "int_parsing": _("un nombre entier est attendu"),
+        "greater_than_equal": _("doit être supérieur ou égal à %(ge)s"),
+        "less_than_equal": _("doit être inférieur ou égal à %(le)s"),
+        "string_too_short": _("longueur minimale : %(min_length)s"),
+        "string_too_long": _("longueur maximale : %(max_length)s"),
+        "string_pattern_mismatch": _("ne suit pas la forme attendue %(pattern)s"),
+        "literal_error": _("valeur inconnue, valeurs possibles : %(expected)s"),
+    }
+    message = messages.get(error.get("type"))
+    try:
+        return message % context if message else error.get("msg", _("valeur invalide"))
+    except (KeyError, TypeError):  # a constraint without the context the wording needs
+        return error.get("msg", _("valeur invalide"))
+
+
 def _describe(error: dict) -> str:
     location = ".".join(str(part) for part in error.get("loc", []) if part not in ("query", "path"))
-    return (
-        f"{location} : {error.get('msg', 'valeur invalide')}" if location else error.get("msg", "")
-    )
+    message = _french_message(error)
+    return f"{location} : {message}" if location else message
 
 
 @api.exception_handler(ValidationError)

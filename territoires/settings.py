@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # so /api/v1/docs serves Swagger UI from ninja's static files, not from a CDN
     "rules.apps.AutodiscoverRulesConfig",
     "territoires.core",
     "territoires.accounts",

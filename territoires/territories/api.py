@@ -72,6 +72,23 @@ class TerritoryFilters(Schema):
     name: str | None = Field(None, min_length=1, max_length=100, description="Début du nom")
 
 
+MAX_LIMIT = 100  # as the initiatives' per_page: one page stays small and quick
+
+
+class TerritoryPagination(LimitOffsetPagination):
+    """Ninja's limit/offset with bounds, so that no request asks for the whole registry."""
+
+    class Input(Schema):
+        limit: int = Field(
+            MAX_LIMIT, ge=1, le=MAX_LIMIT, description="Territoires par page, 100 au plus"
+        )
+        # Past the database's integers the query fails: the registry holds far fewer.
+        offset: int = Field(0, ge=0, le=1_000_000, description="Territoires à sauter")
+
+    def __init__(self, **kwargs):
+        super().__init__(max_limit=MAX_LIMIT, **kwargs)
+
+
 class MemberOut(Schema):
     email: str
     display_name: str
@@ -79,7 +96,7 @@ class MemberOut(Schema):
 
 
 @router.get("/", response=list[TerritoryOut], summary="Liste des territoires")
-@paginate(LimitOffsetPagination)
+@paginate(TerritoryPagination)
 def list_territories(request, filters: Query[TerritoryFilters]):
     territories = Territory.objects.select_related("region", "departement", "epci", "commune")
     if filters.kind:

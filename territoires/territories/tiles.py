@@ -241,6 +241,16 @@ class Archive:
         self.mtime = path.stat().st_mtime
         self._reader = PMTilesReader(MemorySource(path.read_bytes()))
         self.metadata = self._reader.metadata()
+        header = self._reader.header()
+        self.zooms = range(header["min_zoom"], header["max_zoom"] + 1)
+
+    def covers(self, z: int, x: int, y: int) -> bool:
+        """Whether z/x/y addresses a tile of the archive's zoom levels.
+
+        The reader raises on addresses with no tile id (x or y past 2^z - 1, z past 31):
+        callers check this first.
+        """
+        return z in self.zooms and 0 <= x < 2**z and 0 <= y < 2**z
 
     def tile(self, z: int, x: int, y: int) -> bytes | None:
         return self._reader.get(z, x, y)

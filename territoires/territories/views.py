@@ -112,6 +112,11 @@ def tile(request, z, x, y):
     archive = services.open_archive()
     if archive is None:
         raise Http404(_("L'atlas n'a pas encore été construit."))
+    if not archive.covers(z, x, y):
+        raise Http404(
+            _("Tuile hors de l'atlas : le zoom va de %(first)s à %(last)s, x et y de 0 à 2^z − 1.")
+            % {"first": archive.zooms.start, "last": archive.zooms.stop - 1}
+        )
     data = archive.tile(z, x, y)
     if data is None:
         response = HttpResponse(status=204)

@@ -25,6 +25,11 @@ def test_atlas_to_commune_page_then_search(page):
     wait_for_idle_map(page, "region-fill")
     assert page.locator("[data-atlas-legend] li").count() >= 2
     assert "INSEE" in page.locator(".maplibregl-ctrl-attrib").inner_text()
+    # MapLibre's own controls speak French too.
+    zoom_in = page.locator(".maplibregl-ctrl-zoom-in")
+    assert zoom_in.get_attribute("aria-label") == zoom_in.get_attribute("title") == "Zoomer"
+    assert page.locator(".maplibregl-ctrl-zoom-out").get_attribute("title") == "Dézoomer"
+    assert page.locator("#atlas-map canvas").get_attribute("aria-label") == "Carte"
 
     # Zoom to the Alpes-Maritimes: the level follows the zoom, communes appear.
     bbox = page.evaluate(
@@ -67,3 +72,10 @@ def test_territory_page_draws_its_outline_and_members(page):
     page.locator(".outline-map canvas").wait_for()
     assert page.locator(".member-list li").count() > 100
     assert page.locator("h1").inner_text() == "Alpes-Maritimes"
+    outline = page.locator(".outline-map")
+    assert outline.locator(".maplibregl-ctrl-zoom-in").get_attribute("title") == "Zoomer"
+    assert outline.locator("canvas").get_attribute("aria-label") == "Carte"
+    toggle = outline.locator(".maplibregl-ctrl-attrib-button")
+    assert toggle.get_attribute("title") == "Afficher ou masquer les crédits"
+    gestures = outline.locator(".maplibregl-desktop-message").text_content()
+    assert gestures == "Utilisez Ctrl + molette pour zoomer sur la carte"

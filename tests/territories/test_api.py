@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from tests.factories import commune
@@ -9,6 +11,14 @@ def test_openapi_description_lists_the_endpoints(client):
     assert "/api/v1/territories/" in paths
     assert "/api/v1/territories/{kind}/{code}" in paths
     assert "/api/v1/territories/{kind}/{code}/outline.geojson" in paths
+
+
+def test_docs_page_needs_no_external_host(client):
+    """Swagger UI comes from django-ninja's own static files, so the docs work offline."""
+    response = client.get("/api/v1/docs")
+    assert response.status_code == 200
+    assert "/static/ninja/swagger-ui-bundle.js" in response.text
+    assert not re.search(r"(src|href)=[\"']?(https?:)?//", response.text), response.text
 
 
 def test_list_filters_by_kind_parent_and_name(client):
@@ -40,6 +50,25 @@ def test_bad_parameters_are_a_400_with_a_french_message(client, params):
     response = client.get("/api/v1/territories/", params)
     assert response.status_code == 400, response.content
     assert response.json()["message"]
+
+
+def test_limit_is_capped_at_100_with_a_french_message(client):
+    assert len(client.get("/api/v1/territories/", {"limit": 100}).json()["items"]) == 100
+    for limit in (101, 1_000_000):
+        response = client.get("/api/v1/territories/", {"limit": limit})
+        assert response.status_code == 400
+        message = response.json()["message"]
+        assert "limit" in message and "inférieur ou égal à 100" in message, message
+    schema = client.get("/api/v1/openapi.json").json()
+    parameters = schema["paths"]["/api/v1/territories/"]["get"]["parameters"]
+    limit = next(parameter for parameter in parameters if parameter["name"] == "limit")
+    assert limit["schema"]["maximum"] == 100
+
+
+def test_huge_offset_is_a_400_not_a_database_error(client):
+    response = client.get("/api/v1/territories/", {"offset": 10**20})
+    assert response.status_code == 400
+    assert "offset" in response.json()["message"]
 
 
 def test_detail_with_parents_and_population_source(client):

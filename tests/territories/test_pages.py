@@ -1,3 +1,5 @@
+import pytest
+
 from territoires.territories.enums import TerritoryKind
 from tests.factories import commune, territory
 
@@ -67,6 +69,23 @@ def test_atlas_page_and_tiles(client):
     assert "immutable" in tile["Cache-Control"]
     empty = client.get("/territoires/tuiles/9/0/0.mvt")
     assert empty.status_code == 204
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/territoires/tuiles/99/0/0.mvt",  # beyond what a tile id can hold
+        "/territoires/tuiles/10/0/0.mvt",  # past the archive's last zoom level
+        "/territoires/tuiles/3/8/8.mvt",  # x and y run from 0 to 2^z - 1
+        "/territoires/tuiles/3/999/999.mvt",
+        "/territoires/tuiles/0/1/0.mvt",
+        "/territoires/tuiles/0/0/1.mvt",
+    ],
+)
+def test_tile_outside_the_archive_is_a_404_with_a_french_message(client, address):
+    response = client.get(address)
+    assert response.status_code == 404
+    assert "Tuile hors de l" in response.text
 
 
 def test_tiles_hold_the_four_levels_with_names_and_populations():

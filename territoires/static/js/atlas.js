@@ -65,6 +65,7 @@
     fitBoundsOptions: { padding: 12 }, minZoom: 1.5, maxZoom: 13, hash: "carte",
     dragRotate: false, pitchWithRotate: false, attributionControl: { compact: false },
     fadeDuration: 0, // no labels to fade: without it the map repaints 300 ms longer
+    locale: JSON.parse(document.getElementById("map-locale").textContent), // base.html
   });
   map.touchZoomRotate.disableRotation();
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-right");

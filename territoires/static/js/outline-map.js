@@ -9,6 +9,7 @@
       style: { version: 8, sources: {}, layers: [{ id: "bg", type: "background", paint: { "background-color": "#eef3f1" } }] },
       bounds: [[bbox[0], bbox[1]], [bbox[2], bbox[3]]], fitBoundsOptions: { padding: 16 },
       attributionControl: { compact: true }, dragRotate: false, cooperativeGestures: true,
+      locale: JSON.parse(document.getElementById("map-locale").textContent), // base.html
     });
     map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-right");
     map.on("load", function () {
