@@ -292,7 +292,8 @@ def test_hero_photo_upload_is_resized_and_stripped(client, bob):
     assert "Les champs de la régie" in client.get(town.get_absolute_url()).text
     # Bug: with debug off nothing served /media/, and every photo showed broken.
     served = client.get(default_storage.url(photo.variants[0]["name"]))
-    served.close()  # a file response holds the file open
+    # Read to the end, the test client closes the file (and keeps the database connection).
+    assert b"".join(served.streaming_content).startswith(b"RIFF")  # WebP
     assert served.status_code == 200 and served["Content-Type"].startswith("image/")
     assert client.get("/media/../secret_key").status_code == 400  # outside the folder
 
