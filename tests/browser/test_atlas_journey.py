@@ -79,3 +79,22 @@ def test_territory_page_draws_its_outline_and_members(page):
     assert toggle.get_attribute("title") == "Afficher ou masquer les crédits"
     gestures = outline.locator(".maplibregl-desktop-message").text_content()
     assert gestures == "Utilisez Ctrl + molette pour zoomer sur la carte"
+
+
+def test_at_the_regions_level_the_pointer_finds_regions(page):
+    """Bug: at the first view (régions), hovering and clicking found the département below
+    the pointer, MapLibre returning the next level's features under its fractional minzoom."""
+    page.goto(page.base_url + "/")
+    wait_for_idle_map(page, "region-fill")
+    assert page.locator("[data-atlas-level]").inner_text() == "régions"
+    point = page.evaluate("c => window.territoiresAtlas.project(c)", list(MOUANS_SARTOUX))
+    box = page.locator("#atlas-map").bounding_box()
+    x, y = box["x"] + point["x"], box["y"] + point["y"]
+    page.mouse.move(x, y)
+    tooltip = page.locator("[data-atlas-tooltip]")
+    tooltip.wait_for(state="visible")
+    assert "Provence-Alpes-Côte d'Azur" in tooltip.inner_text()
+    tip = tooltip.bounding_box()
+    assert tip["x"] + tip["width"] <= box["x"] + box["width"]  # never cut by the map's edge
+    page.mouse.click(x, y)
+    page.wait_for_url(re.compile(r"/territoires/region/93-provence-alpes-cote-dazur/$"))

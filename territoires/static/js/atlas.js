@@ -113,11 +113,23 @@
     map.getCanvas().style.cursor = "";
   }
 
+  // Rendered-feature queries also return the next level's features below its fractional
+  // minzoom (MapLibre tests a layer's zoom range per tile): only the level shown answers.
+  function shown(level) {
+    return level[0] === currentLevel();
+  }
+
+  function placeTooltip(point) {
+    var room = container.clientWidth - tooltip.offsetWidth - 14;
+    tooltip.style.left = (point.x + 14 <= room ? point.x + 14 : Math.max(0, point.x - tooltip.offsetWidth - 14)) + "px";
+    tooltip.style.top = point.y + 14 + "px";
+  }
+
   LEVELS.forEach(function (level) {
     var layerId = level[0] + "-fill";
     map.on("mousemove", layerId, function (event) {
       var feature = event.features[0];
-      if (!feature) return;
+      if (!feature || !shown(level)) return;
       if (hovered && hovered.id !== feature.id) map.setFeatureState(hovered, { hover: false });
       hovered = { source: "territories", sourceLayer: level[0], id: feature.id };
       map.setFeatureState(hovered, { hover: true });
@@ -128,15 +140,16 @@
       name.textContent = p.name;
       tooltip.appendChild(name);
       tooltip.appendChild(document.createTextNode(" · " + population));
-      tooltip.style.left = event.point.x + 14 + "px";
-      tooltip.style.top = event.point.y + 14 + "px";
       tooltip.hidden = false;
+      placeTooltip(event.point);
       map.getCanvas().style.cursor = "pointer";
     });
-    map.on("mouseleave", layerId, clearHover);
+    map.on("mouseleave", layerId, function () {
+      if (shown(level)) clearHover();
+    });
     map.on("click", layerId, function (event) {
       var feature = event.features[0];
-      if (feature) window.location.href = "/territoires/" + level[0] + "/" + feature.properties.code + "/";
+      if (feature && shown(level)) window.location.href = "/territoires/" + level[0] + "/" + feature.properties.code + "/";
     });
   });
 
