@@ -29,8 +29,8 @@ class DemoContentError(Exception):
 
 
 def _source(sources, key):
-    entry = sources[str(key)]
-    return f"{entry['title']} (document {entry['file']})"
+    """The document's title: what a visitor reads (its file name tells them nothing)."""
+    return sources[str(key)]["title"]
 
 
 def _territory(reference: dict) -> Territory:

@@ -75,6 +75,10 @@ def commons_search(request):
             "facets": _facet_blocks(results, request.GET, labels),
             "periods": _period_options(results, request.GET),
             "pages": _pages(results, request.GET),
+            # "ph" finds nothing: words that short are not completed as typed.
+            "short_word_letters": text.MIN_PREFIX_LENGTH
+            if not results.total and _has_short_last_word(query.text)
+            else None,
             "kind_labels": {
                 "initiative": _("Initiative"),
                 "verbatim": _("Paroles"),
@@ -82,6 +86,11 @@ def commons_search(request):
             },
         },
     )
+
+
+def _has_short_last_word(typed: str) -> bool:
+    found = text.words(typed)
+    return bool(found) and len(found[-1]) < text.MIN_PREFIX_LENGTH
 
 
 def _facet_blocks(results, params, labels):

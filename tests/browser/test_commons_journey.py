@@ -58,7 +58,7 @@ def test_from_the_atlas_to_the_commons(page, commons):
     page.get_by_role("button", name="Chercher").last.click()
     hit = page.locator(".hit").first
     assert "photovoltaïque" in hit.inner_text().lower()
-    assert hit.locator("h2 mark").first.inner_text().lower().startswith("photovolta")
+    assert hit.locator("h3 mark").first.inner_text().lower().startswith("photovolta")
     page.get_by_role("checkbox", name=re.compile("Énergie")).check()
     page.wait_for_url(re.compile(r"theme=energie"))
     assert page.locator(".hit").count() >= 1

@@ -1,5 +1,7 @@
 """The page /recherche/: facets as links and checkboxes, bad parameters refused in French."""
 
+import re
+
 import pytest
 
 from territoires.initiatives.services import reindex_commons
@@ -76,3 +78,18 @@ def test_a_commune_is_found_by_its_postcode_with_a_readable_snippet(client):
     (hit,) = response.context["results"].hits
     assert hit.title == "Mouans-Sartoux"
     assert "Commune · " in hit.snippet and "Alpes-Maritimes" in hit.snippet
+
+
+def test_a_short_word_that_finds_nothing_says_why(client, commons):
+    response = client.get("/recherche/", {"q": "om"})
+    assert response.context["results"].total == 0
+    assert "moins de 4 lettres n'est pas complété" in response.text
+    found = client.get("/recherche/", {"q": "ombr"})
+    assert "lettres n'est pas complété" not in found.text
+
+
+def test_headings_follow_each_other(client, commons):
+    page = client.get("/recherche/", {"q": "ombrière"}).text
+    levels = [int(level) for level in re.findall(r"<h([1-6])[ >]", page)]
+    assert levels[0] == 1
+    assert all(after - before <= 1 for before, after in zip(levels, levels[1:], strict=False))
