@@ -4,10 +4,13 @@ from decimal import Decimal
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
 
-from territoires.core import search
-from territoires.initiatives.models import Initiative, Milestone, Verbatim
-from territoires.territories.models import KeyFigure
+from territoires.core import search, text
+from territoires.initiatives.enums import Fundamental, Lever
+from territoires.initiatives.models import Initiative, Milestone, Theme, Verbatim
+from territoires.territories.enums import TerritoryKind
+from territoires.territories.models import KeyFigure, Territory
 from territoires.territories.selectors import territory_by_code
 
 router = Router(tags=["communs"])
@@ -69,6 +72,35 @@ class InitiativePage(Schema):
     items: list[InitiativeOut]
 
 
+def _known_values() -> dict[str, set[str]]:
+    return {
+        "theme": set(Theme.objects.values_list("slug", flat=True)),
+        "levier": set(Lever.values),
+        "fondamental": set(Fundamental.values),
+        "territoire": set(TerritoryKind.values),
+        "region": set(
+            Territory.objects.filter(kind=TerritoryKind.REGION).values_list("code", flat=True)
+        ),
+        "population": set(text.POPULATION_BANDS),
+    }
+
+
+def _check_filters(filters: "InitiativeFilters"):
+    """The values the search page accepts, and no other: an unknown one is a 400 here too."""
+    problems = []
+    for name, known in _known_values().items():
+        unknown = [value for value in getattr(filters, name) if value not in known]
+        if unknown:
+            problems.append(
+                _("%(name)s : valeur inconnue %(values)s, valeurs possibles : %(known)s")
+                % {"name": name, "values": ", ".join(unknown), "known": ", ".join(sorted(known))}
+            )
+    if filters.de is not None and filters.a is not None and filters.a < filters.de:
+        problems.append(_("a : la fin de la période précède son début"))
+    if problems:
+        raise HttpError(400, _("Paramètres invalides : ") + " ; ".join(problems))
+
+
 class InitiativeFilters(Schema):
     q: str = Field(
         "",
@@ -97,6 +129,7 @@ class InitiativeFilters(Schema):
     summary="Initiatives publiées, filtrées comme la recherche",
 )
 def list_initiatives(request, filters: Query[InitiativeFilters]):
+    _check_filters(filters)
     results = search.search(
         search.SearchQuery(
             text=filters.q,

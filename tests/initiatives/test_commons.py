@@ -392,3 +392,25 @@ def test_dates_out_of_time_are_refused(client, bob):
     assert words.status_code == 400 and "dans le futur" in words.text
     assert not town.milestones.filter(title="Loin").exists()
     assert not Verbatim.objects.filter(text="Demain, on verra.").exists()
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"theme": "inconnu"}, "theme : valeur inconnue inconnu"),
+        ({"region": "abc"}, "region : valeur inconnue abc"),
+        ({"population": "xyz"}, "population : valeur inconnue xyz"),
+        ({"de": "2020", "a": "2010"}, "la fin de la période précède son début"),
+    ],
+)
+def test_the_api_refuses_the_filters_the_search_page_refuses(client, params, message):
+    response = client.get("/api/v1/initiatives", params)
+    assert response.status_code == 400
+    assert message in response.json()["message"]
+    assert client.get("/recherche/", params).status_code == 400
+
+
+def test_the_api_takes_known_filters(client):
+    InitiativeFactory(published=True)
+    response = client.get("/api/v1/initiatives", {"theme": "energie", "region": "93"})
+    assert response.status_code == 200
