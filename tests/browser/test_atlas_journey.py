@@ -20,6 +20,17 @@ def wait_for_idle_map(page, layer):
     )
 
 
+def hover(page, lng_lat):
+    """Move the pointer over a place of the atlas: its tooltip, and a click at that place."""
+    point = page.evaluate("c => window.territoiresAtlas.project(c)", list(lng_lat))
+    box = page.locator("#atlas-map").bounding_box()
+    x, y = box["x"] + point["x"], box["y"] + point["y"]
+    page.mouse.move(x, y)
+    tooltip = page.locator("[data-atlas-tooltip]")
+    tooltip.wait_for(state="visible")
+    return tooltip, lambda: page.mouse.click(x, y)
+
+
 def test_atlas_to_commune_page_then_search(page):
     page.goto(page.base_url + "/")
     wait_for_idle_map(page, "region-fill")
@@ -43,15 +54,10 @@ def test_atlas_to_commune_page_then_search(page):
     assert page.locator("[data-atlas-level]").inner_text() == "communes"
 
     # Hover shows the name and population; a click opens the commune's page.
-    point = page.evaluate("c => window.territoiresAtlas.project(c)", list(MOUANS_SARTOUX))
-    box = page.locator("#atlas-map").bounding_box()
-    x, y = box["x"] + point["x"], box["y"] + point["y"]
-    page.mouse.move(x, y)
-    tooltip = page.locator("[data-atlas-tooltip]")
-    tooltip.wait_for(state="visible")
+    tooltip, click = hover(page, MOUANS_SARTOUX)
     assert "Mouans-Sartoux" in tooltip.inner_text()
     assert re.search(r"9\s701", tooltip.inner_text())
-    page.mouse.click(x, y)
+    click()
     page.wait_for_url(re.compile(r"/territoires/commune/06084-mouans-sartoux/$"))
     assert page.locator("h1").inner_text() == "Mouans-Sartoux"
     assert page.locator(".breadcrumb").get_by_text("Alpes-Maritimes").is_visible()
@@ -87,14 +93,9 @@ def test_at_the_regions_level_the_pointer_finds_regions(page):
     page.goto(page.base_url + "/")
     wait_for_idle_map(page, "region-fill")
     assert page.locator("[data-atlas-level]").inner_text() == "régions"
-    point = page.evaluate("c => window.territoiresAtlas.project(c)", list(MOUANS_SARTOUX))
-    box = page.locator("#atlas-map").bounding_box()
-    x, y = box["x"] + point["x"], box["y"] + point["y"]
-    page.mouse.move(x, y)
-    tooltip = page.locator("[data-atlas-tooltip]")
-    tooltip.wait_for(state="visible")
+    tooltip, click = hover(page, MOUANS_SARTOUX)
     assert "Provence-Alpes-Côte d'Azur" in tooltip.inner_text()
-    tip = tooltip.bounding_box()
+    tip, box = tooltip.bounding_box(), page.locator("#atlas-map").bounding_box()
     assert tip["x"] + tip["width"] <= box["x"] + box["width"]  # never cut by the map's edge
-    page.mouse.click(x, y)
+    click()
     page.wait_for_url(re.compile(r"/territoires/region/93-provence-alpes-cote-dazur/$"))

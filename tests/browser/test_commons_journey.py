@@ -9,8 +9,9 @@ import pytest
 from territoires.accounts.enums import Role
 from territoires.initiatives.demo import load_demo_commons
 from territoires.initiatives.models import Theme
+from tests.browser.journeys import log_in
 from tests.browser.test_atlas_journey import MOUANS_SARTOUX, wait_for_idle_map
-from tests.factories import PASSWORD, InitiativeFactory, MembershipFactory, commune
+from tests.factories import InitiativeFactory, MembershipFactory, commune
 
 pytestmark = pytest.mark.browser
 
@@ -74,10 +75,7 @@ def test_from_the_atlas_to_the_commons(page, commons):
 
 def test_contributor_adds_words_that_are_published(page):
     member = MembershipFactory(user__email="contrib@example.org", role=Role.CONTRIBUTOR).user
-    page.goto(page.base_url + "/comptes/connexion/")
-    page.get_by_label("Adresse électronique").fill(member.email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
+    log_in(page, member.email)
     page.goto(page.base_url + commune("06084").get_absolute_url())
     section = page.locator("#section-verbatims")
     section.get_by_role("link", name="Ajouter").click()
@@ -97,10 +95,7 @@ def test_contributor_adds_words_that_are_published(page):
 
 def test_contributor_creates_an_initiative_with_its_actor(page):
     member = MembershipFactory(user__email="auteur@example.org", role=Role.CONTRIBUTOR).user
-    page.goto(page.base_url + "/comptes/connexion/")
-    page.get_by_label("Adresse électronique").fill(member.email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
+    log_in(page, member.email)
     page.goto(page.base_url + commune("06084").get_absolute_url())
     page.get_by_role("link", name="Ajouter une initiative").click()
     page.locator("#id_title").fill("Légumerie des cantines")

@@ -6,7 +6,8 @@ from territoires.accounts.enums import Role
 from territoires.initiatives.models import InitiativeContact, Verbatim
 from territoires.initiatives.services import reindex_commons, save_video
 from territoires.territories.models import KeyFigure
-from tests.factories import PASSWORD, InitiativeFactory, MembershipFactory, commune
+from tests.browser.journeys import log_in
+from tests.factories import InitiativeFactory, MembershipFactory, commune
 
 pytestmark = pytest.mark.browser
 
@@ -79,10 +80,7 @@ def test_the_portrait_fits_a_phone_and_shows_its_actors(phone, portrait):
 
 def test_the_portrait_fits_a_phone_for_the_team(phone, portrait):
     """Logged in, the header holds more links."""
-    phone.goto(phone.base_url + "/comptes/connexion/")
-    phone.get_by_label("Adresse électronique").fill("bob@example.org")
-    phone.get_by_label("Mot de passe").fill(PASSWORD)
-    phone.get_by_role("button", name="Se connecter").click()
+    log_in(phone, "bob@example.org")
     open_portrait(phone, portrait)
     assert phone.get_by_role("button", name="Se déconnecter").is_visible()
     assert horizontal_overflow(phone) <= 0
@@ -97,10 +95,7 @@ def test_the_search_and_the_team_fit_a_phone(phone, portrait):
     phone.get_by_role("link", name="Filtrer les résultats").click()
     assert phone.locator("#filters").is_visible()
     MembershipFactory(user__email="ana.administratrice@example.org", role=Role.ADMIN)
-    phone.goto(phone.base_url + "/comptes/connexion/")
-    phone.get_by_label("Adresse électronique").fill("ana.administratrice@example.org")
-    phone.get_by_label("Mot de passe").fill(PASSWORD)
-    phone.get_by_role("button", name="Se connecter").click()
+    log_in(phone, "ana.administratrice@example.org")
     phone.goto(phone.base_url + portrait.get_absolute_url() + "equipe/")
     assert phone.get_by_role("button", name="Changer").first.is_visible()  # roles are managed
     assert horizontal_overflow(phone) <= 0
