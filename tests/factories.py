@@ -77,9 +77,11 @@ class MilestoneFactory(factory.django.DjangoModelFactory):
     state = "published"
 
 
-def jpeg_with_gps() -> bytes:
-    """A JPEG as a phone takes it: EXIF with the camera and where the picture was taken."""
+def phone_exif(orientation: int | None = None) -> Image.Exif:
+    """EXIF as a phone writes it: the camera, and where the picture was taken."""
     exif = Image.Exif()
+    if orientation is not None:
+        exif[ExifTags.Base.Orientation] = orientation
     exif[ExifTags.Base.Make] = "Appareil"
     exif[ExifTags.Base.GPSInfo] = {
         ExifTags.GPS.GPSLatitudeRef: "N",
@@ -87,6 +89,11 @@ def jpeg_with_gps() -> bytes:
         ExifTags.GPS.GPSLongitudeRef: "E",
         ExifTags.GPS.GPSLongitude: (6.0, 58.0, 0.0),
     }
+    return exif
+
+
+def jpeg_with_gps() -> bytes:
+    """A JPEG as a phone takes it."""
     buffer = io.BytesIO()
-    Image.new("RGB", (1200, 800), (30, 120, 80)).save(buffer, "JPEG", exif=exif)
+    Image.new("RGB", (1200, 800), (30, 120, 80)).save(buffer, "JPEG", exif=phone_exif())
     return buffer.getvalue()

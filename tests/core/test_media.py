@@ -16,6 +16,7 @@ from territoires.core.media import (
     parse_video_url,
     process_photo,
 )
+from tests.factories import phone_exif
 
 NOT_AN_IMAGE = "Ce fichier n'est pas une image JPEG, PNG ou WebP."
 TOO_LARGE = "Cette image est trop grande : 60 millions de pixels au plus."
@@ -36,15 +37,7 @@ def picture(size, mode="RGB"):
 
 
 def jpeg_with_metadata(size=(2000, 1000), orientation=6):
-    exif = Image.Exif()
-    exif[ExifTags.Base.Orientation] = orientation
-    exif[ExifTags.Base.Make] = "Appareil"
-    exif[ExifTags.Base.GPSInfo] = {
-        ExifTags.GPS.GPSLatitudeRef: "N",
-        ExifTags.GPS.GPSLatitude: (50.0, 37.0, 48.0),
-        ExifTags.GPS.GPSLongitudeRef: "E",
-        ExifTags.GPS.GPSLongitude: (3.0, 3.0, 36.0),
-    }
+    exif = phone_exif(orientation)
     icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
     out = io.BytesIO()
     picture(size).save(
