@@ -3,7 +3,9 @@
 import re
 
 import pytest
+from django.core.management import call_command
 
+from territoires.core.models import SearchDocument
 from territoires.initiatives.services import reindex_commons
 from territoires.territories.services import reindex_territories
 from territoires.www import search_views
@@ -93,3 +95,11 @@ def test_headings_follow_each_other(client, commons):
     levels = [int(level) for level in re.findall(r"<h([1-6])[ >]", page)]
     assert levels[0] == 1
     assert all(after - before <= 1 for before, after in zip(levels, levels[1:], strict=False))
+
+
+def test_reindex_search_refreshes_every_document(client):
+    town = commune("06084")
+    SearchDocument.objects.filter(kind="territory", object_id=town.pk).delete()
+    call_command("reindex_search", verbosity=0)
+    response = client.get("/recherche/", {"q": town.postcodes.split()[0]})
+    assert [hit.title for hit in response.context["results"].hits] == ["Mouans-Sartoux"]
