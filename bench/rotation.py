@@ -26,9 +26,9 @@ from territoires.workshops.rotation import (  # noqa: E402
     Participant,
     Problem,
     Table,
+    evaluate_plan,
     solve,
 )
-from territoires.workshops.rotation_validate import evaluate_plan  # noqa: E402
 
 CATEGORIES = ["elu", "agent", "etat", "socio_eco", "habitant"]
 GOLFERS = [

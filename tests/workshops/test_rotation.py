@@ -24,9 +24,11 @@ from territoires.workshops.rotation import (
     problem_from_dict,
     solve,
 )
-from territoires.workshops.rotation_constructions import affine_rounds, galois_field
-from territoires.workshops.rotation_pairs import greedy_rounds
-from territoires.workshops.rotation_validate import evaluate_plan
+from territoires.workshops.rotation.constructions import affine_rounds, galois_field
+from territoires.workshops.rotation.instance import Instance
+from territoires.workshops.rotation.pairs import greedy_rounds
+from territoires.workshops.rotation.search import initial_state, perturb
+from territoires.workshops.rotation.validate import evaluate_plan
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
 CATEGORIES = ["elu", "agent", "etat", "socio_eco", "habitant"]
@@ -112,8 +114,8 @@ def test_hard_constraints_hold_on_random_inputs(problem, seed):
 def test_incremental_cost_matches_a_full_recount(problem, seed):
     """Every move is priced incrementally; the price must equal the recomputed cost."""
     try:
-        instance = rotation._Instance(problem)
-        state = rotation._initial_state(instance, problem.weights, random.Random(seed))
+        instance = Instance(problem)
+        state = initial_state(instance, problem.weights, random.Random(seed))
     except RotationError:
         return
     positions = [
@@ -124,7 +126,7 @@ def test_incremental_cost_matches_a_full_recount(problem, seed):
     ]
     if not positions:
         return
-    rotation._perturb(state, positions, random.Random(seed), 10, keep_mix=False)
+    perturb(state, positions, random.Random(seed), 10, keep_mix=False)
     plan = [
         {
             t.id: [problem.participants[i].id for i in state.at[r][k]]

@@ -5,7 +5,7 @@ travels) and the category mix cannot change (one category, a zero weight, or swa
 to people of one category), a swap of two people of one round changes nothing but pair
 counts. That is the social golfer problem of the literature, and the search of Dotú & Van
 Hentenryck (2005) can then be run on a much leaner state than the general one in
-``rotation._State``:
+``state.State``:
 
 * ``add[r][k][y]``: what seating ``y`` at table ``k`` of round ``r`` would add (the price of one
   more meeting with each person there), and ``rem[r][y]``: what taking ``y`` away from their
@@ -15,32 +15,30 @@ Hentenryck (2005) can then be run on a much leaner state than the general one in
 * A swap changes ``4 * (size - 1)`` pair counts; each is carried into every round's caches
   in O(1), and the two tables of the swapped round are refreshed: O(rounds * size + people).
 
-The search itself is Dotú & Van Hentenryck's: every person in conflict (``rem > 0``: a repeat
-at their table) who is not tabu is tried against every movable person of another table of the
+The search itself is Dotú & Van Hentenryck's: every person in conflict (a repeat at their
+table, or a return to a table) is tried against every movable person of another table of the
 same round; the best swap is applied (ties broken at random), the swapped pair may not swap
 back in that round for a random tenure, a swap reaching a new best plan is always allowed
-(aspiration), and after a stall the search returns to the best plan and shakes it with random
-swaps. Its only randomness is the ``random.Random`` it is given: with an iteration budget, the
-same seed gives the same plan.
+(aspiration), and after a stall (or when no swap is allowed) the search shakes the current
+plan with a few random swaps. Its only randomness is the ``random.Random`` it is given: with
+an iteration budget, the same seed gives the same plan.
 """
 
 from __future__ import annotations
 
 import math
 import random
-import time
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # pragma: no cover - typing only, avoids an import cycle
-    from territoires.workshops.rotation import _State
+from territoires.workshops.rotation.state import State
+from territoires.workshops.rotation.stopping import EPSILON, StopRule
 
 TENURE = (2, 6)  # a swapped pair may not swap back in that round for 2 + randrange(6) iterations
 STALL_LIMIT = 1_000  # iterations without a new best plan before shaking the current plan
 SHAKE = (2, 6)  # random swaps of a shake: 2 + randrange(6)
-EPSILON = 1e-6
+CLOCK_EVERY = 16  # iterations between two readings of the clock
 
 
-def applies(state: _State) -> tuple[bool, bool]:
+def applies(state: State) -> tuple[bool, bool]:
     """Whether this search fits the state's instance, and whether it must keep categories.
 
     The second value is True when swaps must stay within one category (the mix then cannot
@@ -53,7 +51,7 @@ def applies(state: _State) -> tuple[bool, bool]:
 
 
 def pair_search(
-    state: _State,
+    state: State,
     rng: random.Random,
     deadline: float,
     max_iterations: int | None,
@@ -170,33 +168,19 @@ def pair_search(
             d -= leave[r][x] + leave[r][y]
         return d
 
-    cost = state.cost
-    best_cost = cost
-    best_where = [row[:] for row in where]
-    tabu = [[0] * n for _ in range(n_rounds)]
-    pair_tabu = [[[0] * n for _ in range(n)] for _ in range(n_rounds)]
-    iteration = stall = 0
     infinity = math.inf
-    reason = "lower_bound"
-    while True:
-        if best_cost <= lower_bound + EPSILON:
-            reason = "lower_bound"
-            break
-        if max_iterations is not None and iteration >= max_iterations:
-            reason = "iterations"
-            break
-        if iteration % 16 == 0 and time.perf_counter() >= deadline:
-            reason = "time_limit"
-            break
-        iteration += 1
-        aspiration = best_cost - cost - EPSILON
+
+    def best_swaps(
+        iteration: int, aspiration: float, pair_tabu: list[list[list[int]]]
+    ) -> tuple[list[tuple[int, int, int]], float]:
+        """Every non-tabu swap of least cost ``(r, x, y)`` of a person in conflict, and its cost."""
         chosen: list[tuple[int, int, int]] = []
         chosen_delta = infinity
         for r in range(n_rounds):
-            rem_r, tabu_r, where_r, add_r, leave_r = rem[r], tabu[r], where[r], add[r], leave[r]
+            rem_r, where_r, add_r, leave_r = rem[r], where[r], add[r], leave[r]
             for x in movable[r]:
                 own = rem_r[x] + leave_r[x]
-                if own <= 0 or tabu_r[x] > iteration:
+                if own <= 0:
                     continue
                 a = where_r[x]
                 column = add_r[a]
@@ -230,13 +214,40 @@ def pair_search(
                     if d > threshold or d == infinity:  # infinity: x's own table
                         continue
                     d -= own
-                    if (tabu_r[y] > iteration or tabu_xr[y] > iteration) and not d < aspiration:
+                    if tabu_xr[y] > iteration and not d < aspiration:
                         continue
                     if d < chosen_delta:
                         chosen_delta, chosen = d, [(r, x, y)]
                         threshold = chosen_delta + own
                     else:
                         chosen.append((r, x, y))
+        return chosen, chosen_delta
+
+    def shake(cost: float) -> float:
+        """A few random swaps of the current plan, each within one round; the new cost."""
+        for _ in range(SHAKE[0] + rng.randrange(SHAKE[1])):
+            r = rng.randrange(n_rounds)
+            if not movable[r]:
+                continue
+            x = movable[r][rng.randrange(len(movable[r]))]
+            others = [
+                y
+                for y in (partners[r][category[x]] if keep_mix else movable[r])
+                if where[r][y] != where[r][x]
+            ]
+            if others:
+                y = others[rng.randrange(len(others))]
+                cost += swap_delta(r, x, y)
+                swap(r, x, y)
+        return cost
+
+    cost = state.cost
+    best_where = [row[:] for row in where]
+    pair_tabu = [[[0] * n for _ in range(n)] for _ in range(n_rounds)]
+    stop = StopRule(deadline, max_iterations, lower_bound, cost, STALL_LIMIT, CLOCK_EVERY)
+    for iteration in stop.iterations():
+        aspiration = stop.best_cost - cost - EPSILON
+        chosen, chosen_delta = best_swaps(iteration, aspiration, pair_tabu)
         if chosen:
             r, x, y = chosen[rng.randrange(len(chosen))] if len(chosen) > 1 else chosen[0]
             swap(r, x, y)
@@ -244,29 +255,10 @@ def pair_search(
             pair_tabu[r][x][y] = pair_tabu[r][y][x] = (
                 iteration + TENURE[0] + rng.randrange(TENURE[1])
             )
-        if cost < best_cost - EPSILON:
-            best_cost, stall = cost, 0
+        if stop.improved(cost):
             best_where = [row[:] for row in where]
-            continue
-        stall += 1
-        if stall > STALL_LIMIT or not chosen:
-            # Back to the best plan, then a few random swaps, each within one round.
-            stall = 0
-            for _ in range(SHAKE[0] + rng.randrange(SHAKE[1])):
-                r = rng.randrange(n_rounds)
-                if not movable[r]:
-                    continue
-                x = movable[r][rng.randrange(len(movable[r]))]
-                others = [
-                    y
-                    for y in (partners[r][category[x]] if keep_mix else movable[r])
-                    if where[r][y] != where[r][x]
-                ]
-                if others:
-                    y = others[rng.randrange(len(others))]
-                    cost += swap_delta(r, x, y)
-                    swap(r, x, y)
-            tabu = [[0] * n for _ in range(n_rounds)]
+        elif stop.stalled(stuck=not chosen):
+            cost = shake(cost)
             pair_tabu = [[[0] * n for _ in range(n)] for _ in range(n_rounds)]
     seat = [row[:] for row in state.seat]
     for r in range(n_rounds):
@@ -274,7 +266,7 @@ def pair_search(
             if best_where[r][x] >= 0:
                 seat[r][unit_of[x]] = best_where[r][x]
     state.load(seat)
-    return iteration, reason
+    return stop.iteration, stop.reason
 
 
 def greedy_rounds(

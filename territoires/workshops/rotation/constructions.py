@@ -27,8 +27,9 @@ import random
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # pragma: no cover - typing only, avoids an import cycle
-    from territoires.workshops.rotation import _Instance, _State
+if TYPE_CHECKING:  # pragma: no cover - typing only: instance.py imports pack_round from here
+    from territoires.workshops.rotation.instance import Instance
+    from territoires.workshops.rotation.state import State
 
 
 def prime_power(q: int) -> tuple[int, int] | None:
@@ -323,7 +324,7 @@ def even_sizes(capacity: Sequence[int], pinned_load: Sequence[int], people: int)
     return sizes
 
 
-def category_quotas(state: _State, r: int, sizes: Sequence[int]) -> list[list[int]]:
+def category_quotas(state: State, r: int, sizes: Sequence[int]) -> list[list[int]]:
     """How many people of each category each table should get in round ``r``.
 
     Rounding the proportional table ``size * n_c / n`` so that rows and columns still add up
@@ -367,7 +368,7 @@ def category_quotas(state: _State, r: int, sizes: Sequence[int]) -> list[list[in
     ]
 
 
-def affine_start(inst: _Instance) -> list[list[int]]:
+def affine_start(inst: Instance) -> list[list[int]]:
     """Perfect rounds from an affine plane when the input is a plain golfer-like one.
 
     Plain means equal full tables, no absence, no "together" or "apart", and either no host or
@@ -404,7 +405,7 @@ def affine_start(inst: _Instance) -> list[list[int]]:
     return rounds
 
 
-def greedy_round(state: _State, r: int, rng: random.Random) -> bool:
+def greedy_round(state: State, r: int, rng: random.Random) -> bool:
     """Seat round ``r`` unit by unit where each adds the least; False if it gets stuck.
 
     A unit first looks at the tables whose category quota still has room for its members, so
@@ -460,7 +461,7 @@ def greedy_round(state: _State, r: int, rng: random.Random) -> bool:
 
 
 def assign_by_category(
-    state: _State, r: int, units: list[int], quota: list[list[int]], rng: random.Random
+    state: State, r: int, units: list[int], quota: list[list[int]], rng: random.Random
 ) -> None:
     """Seat single people category by category, each category by an optimal assignment.
 

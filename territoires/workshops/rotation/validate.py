@@ -30,10 +30,8 @@ from __future__ import annotations
 import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # pragma: no cover - typing only, avoids an import cycle
-    from territoires.workshops.rotation import Problem
+from territoires.workshops.rotation.model import Problem
 
 METRIC_NAMES = (
     "repeat_pairs",

@@ -1,0 +1,5 @@
+import sys
+
+from territoires.workshops.rotation.cli import main
+
+sys.exit(main())
