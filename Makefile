@@ -25,12 +25,12 @@ run: install
 	TERRITOIRES_COLLECTED_STATIC=1 $(BIN)/python manage.py collectstatic --noinput -v0
 	$(MAKE) --no-print-directory serve
 
+# The web server and the task queue's worker beside it.
 serve:
-	@echo "Territoires : http://$(HOST):$(PORT)/"
-	TERRITOIRES_COLLECTED_STATIC=1 $(BIN)/uvicorn territoires.asgi:application --host $(HOST) --port $(PORT) --no-access-log
+	TERRITOIRES_COLLECTED_STATIC=1 BIN=$(BIN) HOST=$(HOST) PORT=$(PORT) scripts/serve
 
 dev: install
-	TERRITOIRES_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	TERRITOIRES_DEBUG=1 TERRITOIRES_TASKS=immediate $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 chromium:
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from territoires.accounts.api import router as teams_router
 from territoires.initiatives.api import router as commons_router
 from territoires.territories.api import router as territories_router
 
@@ -18,6 +19,7 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/territories", territories_router)
+api.add_router("/territories", teams_router)
 api.add_router("/", commons_router)
 
 

@@ -47,6 +47,10 @@ INSTALLED_APPS = [
     "django_htmx",
     "ninja",  # so /api/v1/docs serves Swagger UI from ninja's static files, not from a CDN
     "rules.apps.AutodiscoverRulesConfig",
+    "django_fsm",  # the admin's transition buttons
+    "django_fsm_log",
+    "django_tasks",
+    "django_tasks_db",
     "territoires.core",
     "territoires.accounts",
     "territoires.territories",
@@ -173,6 +177,26 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Background work (territoires/core/tasks.py): the database by default, with a worker
+# started beside the web server (`manage.py db_worker`); RQ on Redis at scale; at once,
+# in the request, for tests.
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+TASK_BACKEND = env_str("TERRITOIRES_TASKS", "database")
+if TASK_BACKEND not in TASK_BACKENDS:
+    raise ImproperEnvironment(
+        f"TERRITOIRES_TASKS={TASK_BACKEND!r}: use one of {', '.join(TASK_BACKENDS)}"
+    )
+if TASK_BACKEND == "rq":
+    if not REDIS_URL:
+        raise ImproperEnvironment("TERRITOIRES_TASKS=rq needs REDIS_URL")
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASK_BACKEND]}}
 
 EMAIL_BACKEND = env_str(
     "TERRITOIRES_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"

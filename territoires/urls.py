@@ -8,6 +8,8 @@ from territoires.core.views import media_file
 urlpatterns = [
     path("", include("territoires.www.urls")),
     path("territoires/", include("territoires.territories.urls")),
+    path("territoires/", include("territoires.accounts.team_urls")),
+    path("territoires/", include("territoires.initiatives.portrait_urls")),
     path("comptes/", include("territoires.accounts.urls")),
     path("initiatives/", include("territoires.initiatives.urls")),
     path("api/v1/", api.urls),

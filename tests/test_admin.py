@@ -1,7 +1,8 @@
 import pytest
 from django.contrib import admin
 
-from tests.factories import InitiativeFactory, UserFactory
+from tests.accounts.factories import UserFactory
+from tests.initiatives.factories import InitiativeFactory
 
 
 @pytest.mark.parametrize("model", list(admin.site._registry), ids=lambda model: model._meta.label)

@@ -77,3 +77,73 @@ def test_vendored_files_are_listed_with_version_and_licence():
     for path in vendor.iterdir():
         if path.name != "README.md":
             assert path.name in readme or path.stem.split(".LICENSE")[0] in readme, path.name
+
+
+# --- Layers (docs/architecture.md) ---------------------------------------------------------
+
+GROUND, FOUNDATION, TOP = {"core"}, {"territories", "accounts"}, {"www"}
+# What each layer may import, besides itself; domain apps are every other app.
+MAY_IMPORT = {
+    "core": set(),
+    "territories": {"core"},
+    "accounts": {"core", "territories"},
+}
+DOMAIN_MAY_IMPORT = GROUND | FOUNDATION
+
+
+def _apps() -> set[str]:
+    package = ROOT / "territoires"
+    return {path.name for path in package.iterdir() if (path / "apps.py").exists()}
+
+
+def _domain_dependencies() -> set[tuple[str, str]]:
+    """The dependencies between domain apps that docs/architecture.md names:
+    lines such as "- `programmes` → `actors`: …" in its section on them."""
+    text = (ROOT / "docs" / "architecture.md").read_text()
+    section = text.split("## Dependencies between domain apps", 1)[-1].split("\n## ", 1)[0]
+    return set(re.findall(r"`(\w+)` → `(\w+)`", section))
+
+
+def _imported_apps(path: Path, apps: set[str]):
+    """(line, app) for every import of `territoires.<app>` in a module."""
+    import ast
+
+    tree = ast.parse(path.read_text(), filename=str(path))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            modules = [node.module]
+        elif isinstance(node, ast.Import):
+            modules = [alias.name for alias in node.names]
+        else:
+            continue
+        for module in modules:
+            parts = module.split(".")
+            if len(parts) > 1 and parts[0] == "territoires" and parts[1] in apps:
+                yield node.lineno, parts[1]
+
+
+def _allowed(source: str, target: str, declared: set[tuple[str, str]]) -> bool:
+    if source == target or source in TOP:
+        return True
+    if source in MAY_IMPORT:
+        return target in MAY_IMPORT[source]
+    if target in DOMAIN_MAY_IMPORT:
+        return True
+    return target not in TOP and (source, target) in declared
+
+
+def test_every_import_keeps_to_the_layers():
+    """core → territories, accounts → domain apps → www/API: a lower layer never imports
+    an upper one (it offers a registry instead), and a domain app imports another only
+    through a dependency docs/architecture.md names."""
+    apps, declared = _apps(), _domain_dependencies()
+    assert {"core", "territories", "accounts", "initiatives", "www"} <= apps
+    wrong = []
+    for path in sorted((ROOT / "territoires").rglob("*.py")):
+        parts = path.relative_to(ROOT / "territoires").parts
+        if len(parts) < 2 or parts[0] not in apps or "migrations" in parts:
+            continue
+        for line, target in _imported_apps(path, apps):
+            if not _allowed(parts[0], target, declared):
+                wrong.append(f"{path.relative_to(ROOT)}:{line} {parts[0]} imports {target}")
+    assert not wrong, "imports against the layers:\n" + "\n".join(wrong)

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
+from territoires.accounts.enums import Role
 from territoires.accounts.models import User
 
 
@@ -27,3 +28,12 @@ class SignupForm(UserCreationForm):
         if User.objects.filter(email__iexact=email).exists():
             raise forms.ValidationError(_("Un compte existe déjà avec cette adresse."))
         return email
+
+
+class AddMemberForm(forms.Form):
+    email = forms.EmailField(label=_("Adresse électronique"))
+    role = forms.ChoiceField(label=_("Rôle"), choices=Role.choices, initial=Role.READER)
+
+
+class ChangeRoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Rôle"), choices=Role.choices)

@@ -1,19 +1,48 @@
+"""Operations on accounts and on the teams of territories, each in one transaction."""
+
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from territoires.accounts.enums import Role
 from territoires.accounts.models import Membership, User
+
+
+@transaction.atomic
+def sign_up(form) -> User:
+    """A new account from a valid sign-up form."""
+    return form.save()
 
 
 class LastAdminError(Exception):
     pass
 
 
+class UnknownAccount(Exception):
+    pass
+
+
+@transaction.atomic
 def grant_membership(user: User, territory, role: Role) -> Membership:
-    membership, _ = Membership.objects.update_or_create(
-        user=user, territory=territory, defaults={"role": role}
-    )
+    """Give `user` a role in `territory` (or change the role they have there)."""
+    membership = Membership.objects.select_for_update().filter(user=user, territory=territory)
+    membership = membership.first()
+    if membership is not None and membership.role != role:
+        return change_role(membership, role)
+    if membership is None:
+        membership = Membership.objects.create(user=user, territory=territory, role=role)
     user.__dict__.pop("_roles", None)
     return membership
+
+
+@transaction.atomic
+def add_member(email: str, territory, role: Role) -> Membership:
+    """The person with this address joins the team; UnknownAccount if nobody has it."""
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        raise UnknownAccount(
+            _("Aucun compte n'utilise cette adresse : invitez la personne à en créer un.")
+        )
+    return grant_membership(user, territory, role)
 
 
 @transaction.atomic
@@ -23,6 +52,7 @@ def change_role(membership: Membership, role: Role) -> Membership:
         _check_other_admin(membership)
     membership.role = role
     membership.save(update_fields=["role"])
+    membership.user.__dict__.pop("_roles", None)
     return membership
 
 
@@ -40,4 +70,4 @@ def _check_other_admin(membership: Membership):
         .exclude(pk=membership.pk)
     )
     if not others.exists():
-        raise LastAdminError("Ce territoire doit garder au moins un·e administrateur·ice.")
+        raise LastAdminError(_("Ce territoire doit garder au moins un·e administrateur·ice."))

@@ -2,12 +2,22 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
-from territoires.accounts.forms import EmailAuthenticationForm, SignupForm
+from territoires.accounts import selectors, services
+from territoires.accounts.enums import Role
+from territoires.accounts.forms import (
+    AddMemberForm,
+    ChangeRoleForm,
+    EmailAuthenticationForm,
+    SignupForm,
+)
+from territoires.accounts.models import Membership
+from territoires.core.permissions import require_perm
+from territoires.territories.selectors import territory_or_404
 
 
 class LoginView(auth_views.LoginView):
@@ -38,7 +48,7 @@ def signup(request):
         return redirect("accounts:dashboard")
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
+        user = services.sign_up(form)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Bienvenue ! Votre compte est créé."))
         return redirect("accounts:dashboard")
@@ -51,3 +61,59 @@ def signup(request):
 def dashboard(request):
     memberships = request.user.memberships.select_related("territory").order_by("territory__name")
     return render(request, "accounts/dashboard.html", {"memberships": memberships})
+
+
+@require_http_methods(["GET", "POST"])
+def team(request, kind, code, slug):
+    territory = territory_or_404(kind, code)
+    require_perm(request.user, "territories.view_members", territory)
+    can_manage = request.user.has_perm("territories.manage_members", territory)
+    form = AddMemberForm(request.POST or None)
+    if request.method == "POST":
+        require_perm(request.user, "territories.manage_members", territory)
+        if form.is_valid():
+            try:
+                membership = services.add_member(
+                    form.cleaned_data["email"], territory, Role(form.cleaned_data["role"])
+                )
+            except (services.UnknownAccount, services.LastAdminError) as error:
+                form.add_error("email", str(error))
+            else:
+                messages.success(
+                    request,
+                    _("%(user)s fait désormais partie de l'équipe.") % {"user": membership.user},
+                )
+                return redirect("teams:team", kind=kind, code=code, slug=slug)
+    return render(
+        request,
+        "accounts/team.html",
+        {
+            "territory": territory,
+            "memberships": selectors.team_of(territory),
+            "form": form,
+            "can_manage": can_manage,
+            "roles": Role.choices,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+def team_member(request, kind, code, slug, membership_id):
+    territory = territory_or_404(kind, code)
+    require_perm(request.user, "territories.manage_members", territory)
+    membership = get_object_or_404(Membership, pk=membership_id, territory=territory)
+    try:
+        if request.POST.get("action") == "remove":
+            services.revoke_membership(membership)
+            messages.success(request, _("Membre retiré de l'équipe."))
+        else:
+            form = ChangeRoleForm(request.POST)
+            if not form.is_valid():
+                messages.error(request, _("Rôle inconnu."))
+                return redirect("teams:team", kind=kind, code=code, slug=slug)
+            services.change_role(membership, Role(form.cleaned_data["role"]))
+            messages.success(request, _("Rôle modifié."))
+    except services.LastAdminError as error:
+        messages.error(request, str(error))
+    return redirect("teams:team", kind=kind, code=code, slug=slug)

@@ -3,17 +3,9 @@ from django.db.models.signals import post_migrate
 from django.dispatch import receiver
 
 
-class SearchDocumentQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(published=True)
-
-    def with_value(self, field: str, value: str):
-        """Documents whose multi-valued `field` ("|a|b|") holds `value`."""
-        return self.filter(**{f"{field}__contains": f"|{value}|"})
-
-
 class SearchDocument(models.Model):
-    """What the search engine knows of an initiative, a verbatim or a territory.
+    """What the search engine knows of a document: an initiative, a territory, any kind
+    an app registers (`territoires.core.search.kinds`).
 
     Written by `territoires.core.search.index_documents`, read by `search.search`. The
     full-text index follows every write by itself (database triggers, on both databases;
@@ -21,36 +13,29 @@ class SearchDocument(models.Model):
     published documents, on PostgreSQL a `search_vector` column computed from title and
     body (not declared here: Django never reads or writes it).
 
+    Facets are stored as "|themes=energie|regions=84|": the search reads them into memory
+    (`territoires.core.facets`), never filters on them in SQL. `revision` grows with every
+    write, in commit order, so that each process reads only the rows changed since its
+    facet table was built. A removed document stays as an unpublished row with no text
+    (a tombstone), so that every process learns of its removal.
+
     Small columns come first: SQLite then reads the facets of a row without walking
     through the overflow pages of its body.
     """
 
-    class Kind(models.TextChoices):
-        # Labels (and verbose names) come with the French catalogue, in the views.
-        INITIATIVE = "initiative"
-        VERBATIM = "verbatim"
-        TERRITORY = "territory"
-
-    kind = models.CharField(max_length=20, choices=Kind.choices)
+    kind = models.CharField(max_length=20)
     object_id = models.BigIntegerField()
     published = models.BooleanField(default=False, db_index=True)
-
-    territory = models.ForeignKey(
-        "territories.Territory", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
-    territory_kind = models.CharField(max_length=20, blank=True)
-    region_code = models.CharField(max_length=10, blank=True)
-    population_band = models.CharField(max_length=20, blank=True)
-    # Multi-valued facets, "|energie|mobilite|": `contains="|energie|"` filters on both DBs.
-    themes = models.CharField(max_length=500, blank=True)
-    levers = models.CharField(max_length=500, blank=True)
-    fundamentals = models.CharField(max_length=500, blank=True)
+    # The territory the document belongs to (no foreign key: the ground knows no app).
+    territory_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    facets = models.TextField(blank=True)
     start_year = models.PositiveSmallIntegerField(null=True, blank=True)
     end_year = models.PositiveSmallIntegerField(null=True, blank=True)
     # Orders documents when no text ranks them, and breaks ties: a territory's population.
     popularity = models.BigIntegerField(default=0)
     # text.title_key(title): a search whose words are exactly the title ranks it first.
     title_key = models.BigIntegerField(default=0)
+    revision = models.BigIntegerField(default=0, db_index=True)
 
     title = models.CharField(max_length=500)
     url = models.CharField(max_length=500, blank=True)
@@ -60,18 +45,10 @@ class SearchDocument(models.Model):
     analyzed_title = models.TextField(blank=True, editable=False)
     analyzed_body = models.TextField(blank=True, editable=False)
 
-    objects = SearchDocumentQuerySet.as_manager()
-
     class Meta:
         constraints = [
             models.UniqueConstraint(
                 fields=["kind", "object_id"], name="searchdocument_unique_kind_object"
-            ),
-        ]
-        indexes = [
-            # Browsing without text: most popular first, then by title.
-            models.Index(
-                fields=["published", "-popularity", "title"], name="searchdocument_browse"
             ),
         ]
 
@@ -80,14 +57,18 @@ class SearchDocument(models.Model):
 
 
 class SearchIndexState(models.Model):
-    """One row whose `version` changes at every write to the search documents.
+    """One row: `version` changes at every write to the search documents, `revision` counts
+    the writes made through `territoires.core.search`.
 
-    Database triggers change it (see the migrations), so that facet counts can be cached
-    under it in every process, whatever wrote the documents. It is a random number, not a
-    counter: a version seen before a rollback never comes back with other contents.
+    Database triggers change the version (see the migrations), so that the facet table
+    can be kept under it in every process, whatever wrote the documents. It is a random
+    number, not a counter: a version seen before a rollback never comes back with other
+    contents. The revision is taken (row lock, or SQLite's single writer) at the start of
+    each write, so revisions follow the order of commits.
     """
 
     version = models.BigIntegerField(default=0)
+    revision = models.BigIntegerField(default=0)
 
     def __str__(self):
         return f"search index version {self.version}"
@@ -112,3 +93,19 @@ def restore_search_index(sender, using="default", **kwargs):
 
         with connection.cursor() as cursor:
             sqlite.install(cursor)
+
+
+class ContentVersion(models.Model):
+    """The version of some content, for caches built from it (`territoires.core.versions`)."""
+
+    scope = models.CharField(max_length=30)
+    key = models.BigIntegerField()
+    version = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key"], name="contentversion_unique_key"),
+        ]
+
+    def __str__(self):
+        return f"{self.scope} {self.key}: {self.version}"

@@ -240,20 +240,6 @@ def _window(text: str, anchor: int, max_chars: int) -> tuple[int, int]:
     return start, end
 
 
-POPULATION_BANDS = ("<2000", "2000-10000", "10000-50000", "50000-200000", ">200000")
-_BAND_FLOORS = ((200_000, ">200000"), (50_000, "50000-200000"), (10_000, "10000-50000"))
-
-
-def population_band(population: int | None) -> str:
-    """The band of a population: 1999 -> '<2000', 2000 -> '2000-10000'; unknown -> ''."""
-    if population is None:
-        return ""
-    for floor, band in _BAND_FLOORS:
-        if population >= floor:
-            return band
-    return "2000-10000" if population >= 2000 else "<2000"
-
-
 # Periods offered as a facet: before 2000, the 2000s, then five years at a time. A document
 # counts in every period its [start year, end year or this year] overlaps.
 FIRST_FIVE_YEAR_PERIOD = 2010

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django_fsm.admin import FSMAdminMixin
 from rules.contrib.admin import ObjectPermissionsModelAdmin
 
 from territoires.initiatives import services
@@ -31,22 +32,25 @@ class ResourceInline(admin.TabularInline):
     extra = 0
 
 
+class PublishableAdmin(FSMAdminMixin, ObjectPermissionsModelAdmin):
+    """The state changes by its workflow's buttons, each transition logged."""
+
+    fsm_fields = ["state"]
+    readonly_fields = ["state"]
+
+
 @admin.register(Initiative)
-class InitiativeAdmin(ObjectPermissionsModelAdmin):
+class InitiativeAdmin(PublishableAdmin):
     list_display = ["title", "territory", "state", "status", "updated_at"]
     list_filter = ["state", "status", "themes"]
     search_fields = ["title", "summary", "territory__name"]
     autocomplete_fields = ["territory"]
     inlines = [ResultInline, ContactInline, ResourceInline]
-    readonly_fields = ["author", "created_at", "updated_at"]
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        services.reindex_initiative(form.instance)
+    readonly_fields = ["state", "author", "created_at", "updated_at"]
 
 
 @admin.register(Verbatim)
-class VerbatimAdmin(ObjectPermissionsModelAdmin):
+class VerbatimAdmin(PublishableAdmin):
     list_display = ["speaker", "territory", "category", "state", "said_on"]
     list_filter = ["state", "category"]
     search_fields = ["text", "speaker_role", "territory__name"]
@@ -57,7 +61,7 @@ class VerbatimAdmin(ObjectPermissionsModelAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(ObjectPermissionsModelAdmin):
+class MilestoneAdmin(PublishableAdmin):
     list_display = ["title", "territory", "year", "phase", "state"]
     list_filter = ["phase", "state"]
     autocomplete_fields = ["territory"]

@@ -6,12 +6,10 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
-from territoires.core import search, text
-from territoires.initiatives.enums import Fundamental, Lever
-from territoires.initiatives.models import Initiative, Milestone, Theme, Verbatim
-from territoires.territories.enums import TerritoryKind
-from territoires.territories.models import KeyFigure, Territory
-from territoires.territories.selectors import territory_by_code
+from territoires.core import search
+from territoires.core.search_form import SearchForm
+from territoires.initiatives.models import Initiative, KeyFigure, Milestone, Verbatim
+from territoires.territories.selectors import territory_or_404
 
 router = Router(tags=["communs"])
 
@@ -72,35 +70,6 @@ class InitiativePage(Schema):
     items: list[InitiativeOut]
 
 
-def _known_values() -> dict[str, set[str]]:
-    return {
-        "theme": set(Theme.objects.values_list("slug", flat=True)),
-        "levier": set(Lever.values),
-        "fondamental": set(Fundamental.values),
-        "territoire": set(TerritoryKind.values),
-        "region": set(
-            Territory.objects.filter(kind=TerritoryKind.REGION).values_list("code", flat=True)
-        ),
-        "population": set(text.POPULATION_BANDS),
-    }
-
-
-def _check_filters(filters: "InitiativeFilters"):
-    """The values the search page accepts, and no other: an unknown one is a 400 here too."""
-    problems = []
-    for name, known in _known_values().items():
-        unknown = [value for value in getattr(filters, name) if value not in known]
-        if unknown:
-            problems.append(
-                _("%(name)s : valeur inconnue %(values)s, valeurs possibles : %(known)s")
-                % {"name": name, "values": ", ".join(unknown), "known": ", ".join(sorted(known))}
-            )
-    if filters.de is not None and filters.a is not None and filters.a < filters.de:
-        problems.append(_("a : la fin de la période précède son début"))
-    if problems:
-        raise HttpError(400, _("Paramètres invalides : ") + " ; ".join(problems))
-
-
 class InitiativeFilters(Schema):
     q: str = Field(
         "",
@@ -129,23 +98,13 @@ class InitiativeFilters(Schema):
     summary="Initiatives publiées, filtrées comme la recherche",
 )
 def list_initiatives(request, filters: Query[InitiativeFilters]):
-    _check_filters(filters)
-    results = search.search(
-        search.SearchQuery(
-            text=filters.q,
-            kinds=("initiative",),
-            themes=tuple(filters.theme),
-            levers=tuple(filters.levier),
-            fundamentals=tuple(filters.fondamental),
-            territory_kinds=tuple(filters.territoire),
-            regions=tuple(filters.region),
-            population_bands=tuple(filters.population),
-            period_from=filters.de,
-            period_to=filters.a,
-            page=filters.page,
-            per_page=filters.per_page,
-        )
-    )
+    # The schema documents the parameters; the search page's form reads them, so that the
+    # API refuses exactly what the page refuses.
+    form = SearchForm(request.GET)
+    if not form.is_valid():
+        raise HttpError(400, _("Paramètres invalides : ") + form.error_text(by_parameter=True))
+    query = form.query(per_page=filters.per_page, **{search.KINDS: ("initiative",)})
+    results = search.search(query)
     ids = [hit.object_id for hit in results.hits]
     found = {
         initiative.pk: initiative
@@ -205,15 +164,6 @@ class KeyFigureOut(Schema):
     source: str
 
 
-def _territory(kind, code):
-    territory = territory_by_code(kind, code)
-    if territory is None:
-        raise Http404(
-            _("Aucun territoire %(kind)s de code %(code)s.") % {"kind": kind, "code": code}
-        )
-    return territory
-
-
 @router.get(
     "/verbatims",
     response=list[VerbatimOut],
@@ -226,7 +176,7 @@ def list_verbatims(request, territory: str | None = Query(None, pattern=r"^[a-z-
         .select_related("territory", "initiative")
     )
     if territory:
-        verbatims = verbatims.filter(territory=_territory(*territory.split(":", 1)))
+        verbatims = verbatims.filter(territory=territory_or_404(*territory.split(":", 1)))
     return list(verbatims)
 
 
@@ -236,7 +186,7 @@ def list_verbatims(request, territory: str | None = Query(None, pattern=r"^[a-z-
     summary="Trajectoire publiée d'un territoire",
 )
 def milestones(request, kind: str, code: str):
-    return list(Milestone.objects.published().filter(territory=_territory(kind, code)))
+    return list(Milestone.objects.published().filter(territory=territory_or_404(kind, code)))
 
 
 @router.get(
@@ -245,4 +195,4 @@ def milestones(request, kind: str, code: str):
     summary="Chiffres clés saisis par l'équipe du territoire, avec leur source",
 )
 def figures(request, kind: str, code: str):
-    return list(KeyFigure.objects.filter(territory=_territory(kind, code)))
+    return list(KeyFigure.objects.filter(territory=territory_or_404(kind, code)))

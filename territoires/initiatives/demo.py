@@ -15,11 +15,12 @@ from territoires.initiatives.models import (
     Initiative,
     InitiativeResult,
     Milestone,
+    Portrait,
     Theme,
     Verbatim,
 )
-from territoires.territories import services as territory_services
-from territoires.territories.models import Portrait, Territory
+from territoires.territories.models import Territory
+from territoires.territories.services.projects import save_project_territory
 
 CONTENT = Path(__file__).parent / "demo" / "content.yaml"
 
@@ -35,7 +36,7 @@ def _source(sources, key):
 
 def _territory(reference: dict) -> Territory:
     if reference["kind"] == "projet":
-        project, _created = territory_services.save_project_territory(
+        project, _created = save_project_territory(
             name=reference["name"],
             member_codes=reference["members"],
             subkind="autre",
@@ -71,12 +72,10 @@ def load_demo_commons(path: Path = CONTENT) -> dict:
         territory = _territory_or_none(item["territory"], counts)
         if territory is None:
             continue
-        if not territory.description:
-            territory.description = item["intro"].strip()
-            territory.save(update_fields=["description"])
-        Portrait.objects.update_or_create(
-            territory=territory, defaults={"source": _source(sources, item["source"])}
-        )
+        if not Portrait.objects.filter(territory=territory).exclude(presentation="").exists():
+            services.set_presentation(
+                territory, item["intro"], source=_source(sources, item["source"])
+            )
         counts["portraits"] += 1
         for milestone in item.get("milestones", []):
             step, created = Milestone.objects.get_or_create(

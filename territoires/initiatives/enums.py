@@ -6,6 +6,7 @@ class PublicationState(models.TextChoices):
     DRAFT = "draft", _("brouillon")
     REVIEW = "review", _("en relecture")
     PUBLISHED = "published", _("publié")
+    ARCHIVED = "archived", _("archivé")
 
 
 class InitiativeStatus(models.TextChoices):
@@ -40,12 +41,6 @@ class SpeakerCategory(models.TextChoices):
     SOCIO_ECONOMIC = "socio_economique", _("acteur·ice socio-économique")
     INHABITANT = "habitant", _("habitant·e")
     OTHER = "autre", _("autre")
-
-
-class MilestonePhase(models.TextChoices):
-    PAST = "past", _("passé")
-    PRESENT = "present", _("présent")
-    VISION = "vision", _("vision")
 
 
 # The managed vocabulary of themes, seeded by migration and editable in the admin.

@@ -3,17 +3,28 @@ from datetime import date
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from territoires.core import media
+from territoires.core import media, workflows
 from territoires.initiatives.enums import Fundamental, Lever
 from territoires.initiatives.models import (
     Initiative,
     InitiativeContact,
     InitiativeResource,
+    KeyFigure,
     Milestone,
+    Portrait,
     Theme,
     Verbatim,
 )
-from territoires.territories.models import KeyFigure
+
+
+class PublicationField(forms.ChoiceField):
+    """The publication state to reach: the current one, or one the user may move it to
+    (the transitions of its workflow). Posted as `state`, as the state itself."""
+
+    def __init__(self, instance, user):
+        current = (instance.state, instance.get_state_display())
+        reachable = [(choice.target, choice.label) for choice in workflows.choices(instance, user)]
+        super().__init__(label=_("Publication"), choices=[current, *reachable], initial=current[0])
 
 
 def check_year(year):
@@ -57,12 +68,15 @@ class InitiativeForm(forms.ModelForm):
             "programme",
             "tags",
             "source",
-            "state",
         ]
         widgets = {
             "body": forms.Textarea(attrs={"rows": 10}),
             "summary": forms.Textarea(attrs={"rows": 2}),
         }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["state"] = PublicationField(self.instance, user)
 
     def clean(self):
         cleaned = super().clean()
@@ -117,16 +131,17 @@ class VerbatimForm(forms.ModelForm):
             "context",
             "initiative",
             "source",
-            "state",
         ]
         widgets = {
             "text": forms.Textarea(attrs={"rows": 4}),
             "said_on": forms.DateInput(attrs={"type": "date"}),
         }
 
-    def __init__(self, *args, territory=None, **kwargs):
+    def __init__(self, *args, territory, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.instance.territory = territory
         self.fields["initiative"].queryset = Initiative.objects.filter(territory=territory)
+        self.fields["state"] = PublicationField(self.instance, user)
 
     def clean_said_on(self):
         said_on = self.cleaned_data["said_on"]
@@ -140,6 +155,15 @@ class VerbatimForm(forms.ModelForm):
             # Without consent the name is not kept at all: data minimisation.
             cleaned["speaker_name"] = ""
         return cleaned
+
+
+class PresentationForm(forms.ModelForm):
+    class Meta:
+        model = Portrait
+        fields = ["presentation"]
+        widgets = {"presentation": forms.Textarea(attrs={"rows": 6})}
+        labels = {"presentation": _("Texte")}
+        help_texts = {"presentation": _("Quelques lignes pour dire ce qui fait ce territoire.")}
 
 
 class KeyFigureForm(forms.ModelForm):
@@ -210,7 +234,7 @@ class MilestoneForm(forms.ModelForm, PhotoFields):
 
     class Meta:
         model = Milestone
-        fields = ["phase", "year", "title", "text", "initiatives", "source", "state"]
+        fields = ["phase", "year", "title", "text", "initiatives", "source"]
         widgets = {
             "text": forms.Textarea(attrs={"rows": 3}),
             "initiatives": forms.CheckboxSelectMultiple,
@@ -222,8 +246,10 @@ class MilestoneForm(forms.ModelForm, PhotoFields):
             }
         }
 
-    def __init__(self, *args, territory, **kwargs):
+    def __init__(self, *args, territory, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.instance.territory = territory
+        self.fields["state"] = PublicationField(self.instance, user)
         initiatives = self.fields["initiatives"]
         initiatives.queryset = Initiative.objects.in_territory(territory).order_by("title")
         initiatives.label_from_instance = initiative_choice_label

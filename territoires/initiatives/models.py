@@ -5,15 +5,23 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, FSMModelMixin, transition
+from django_fsm_log.decorators import fsm_log_by
 
+from territoires.core.trajectory import Phase
 from territoires.initiatives.enums import (
     Fundamental,
     InitiativeStatus,
     Lever,
-    MilestonePhase,
     PublicationState,
     SpeakerCategory,
 )
+
+EDIT_PORTRAIT = "initiatives.edit_portrait"
+
+
+def _may_edit(instance, user) -> bool:
+    return user.has_perm(EDIT_PORTRAIT, instance.territory)
 
 
 class PublishedQuerySet(models.QuerySet):
@@ -24,29 +32,32 @@ class PublishedQuerySet(models.QuerySet):
         return self.filter(territory=territory)
 
     def visible_to(self, user, territory=None):
-        """Published content, plus drafts for the team of their territory."""
+        """Published content, plus drafts, items in review and archives for the team of
+        their territory."""
         if (
             user.is_authenticated
             and territory is not None
-            and (user.has_perm("territories.change_presentation", territory))
+            and user.has_perm(EDIT_PORTRAIT, territory)
         ):
             return self
         return self.published()
 
 
-class Contribution(models.Model):
-    """What users write for the commons: a publication state, an author, a date."""
+class Publishable(FSMModelMixin, models.Model):
+    """Content of a territory that its team writes in draft, may send for review, publishes
+    and archives: the workflow every such model shares (territoires.core.workflows).
 
-    state = models.CharField(
+    The state changes only through its transitions (`protected`), each allowed to the
+    territory's team and logged (django-fsm-log) with who fired it.
+    """
+
+    state = FSMField(
         _("publication"),
         max_length=10,
         choices=PublicationState.choices,
         default=PublicationState.DRAFT,
+        protected=True,
     )
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
 
     objects = PublishedQuerySet.as_manager()
 
@@ -56,6 +67,62 @@ class Contribution(models.Model):
     @property
     def is_published(self):
         return self.state == PublicationState.PUBLISHED
+
+    @fsm_log_by
+    @transition(
+        state,
+        source=PublicationState.DRAFT,
+        target=PublicationState.REVIEW,
+        permission=_may_edit,
+        custom={"label": _("Envoyer en relecture")},
+    )
+    def submit(self, by=None):
+        pass
+
+    @fsm_log_by
+    @transition(
+        state,
+        source=[PublicationState.DRAFT, PublicationState.REVIEW, PublicationState.ARCHIVED],
+        target=PublicationState.PUBLISHED,
+        permission=_may_edit,
+        custom={"label": _("Publier")},
+    )
+    def publish(self, by=None):
+        pass
+
+    @fsm_log_by
+    @transition(
+        state,
+        source=[PublicationState.REVIEW, PublicationState.PUBLISHED, PublicationState.ARCHIVED],
+        target=PublicationState.DRAFT,
+        permission=_may_edit,
+        custom={"label": _("Repasser en brouillon")},
+    )
+    def unpublish(self, by=None):
+        pass
+
+    @fsm_log_by
+    @transition(
+        state,
+        source=PublicationState.PUBLISHED,
+        target=PublicationState.ARCHIVED,
+        permission=_may_edit,
+        custom={"label": _("Archiver")},
+    )
+    def archive(self, by=None):
+        pass
+
+
+class Contribution(Publishable):
+    """What users write for the commons: a publication state, an author, a date."""
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
 
 
 class Theme(models.Model):
@@ -282,7 +349,12 @@ class AttachedMedia(models.Model):
 
 
 class Photo(AttachedMedia):
-    """An uploaded photograph, kept only as resized variants stripped of metadata."""
+    """An uploaded photograph, kept only as resized variants stripped of metadata.
+
+    The variants are made in the background (tasks.make_photo_variants) from the upload,
+    kept meanwhile in `PhotoUpload`: until then `variants` is empty and the photo is shown
+    to its team only, as being prepared; `problem` says why they could not be made.
+    """
 
     alt = models.CharField(
         _("texte alternatif"),
@@ -294,6 +366,7 @@ class Photo(AttachedMedia):
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
     variants = models.JSONField(default=list, editable=False)
+    problem = models.CharField(max_length=300, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -301,6 +374,23 @@ class Photo(AttachedMedia):
 
     def __str__(self):
         return self.alt
+
+    @property
+    def is_ready(self) -> bool:
+        return bool(self.variants)
+
+
+class PhotoUpload(models.Model):
+    """A photo's uploaded file, until its variants are made: in the database, so that it is
+    written in the same transaction as the photo (a rolled-back upload leaves no file)."""
+
+    photo = models.OneToOneField(
+        Photo, primary_key=True, on_delete=models.CASCADE, related_name="upload"
+    )
+    data = models.BinaryField()
+
+    def __str__(self):
+        return f"envoi de la photo {self.photo_id}"
 
 
 class Video(AttachedMedia):
@@ -321,14 +411,14 @@ class Video(AttachedMedia):
         return self.title
 
 
-class Milestone(models.Model):
+class Milestone(Publishable):
     """A dated step of a territory's trajectory: past, present or vision."""
 
     territory = models.ForeignKey(
         "territories.Territory", on_delete=models.CASCADE, related_name="milestones"
     )
     year = models.PositiveSmallIntegerField(_("année"), null=True, blank=True)
-    phase = models.CharField(_("temps"), max_length=10, choices=MilestonePhase.choices)
+    phase = models.CharField(_("temps"), max_length=10, choices=Phase.choices)
     title = models.CharField(_("titre"), max_length=200)
     text = models.TextField(_("texte"), blank=True)
     photo = models.ForeignKey(
@@ -336,14 +426,6 @@ class Milestone(models.Model):
     )
     initiatives = models.ManyToManyField(Initiative, blank=True, related_name="milestones")
     source = models.CharField(_("source"), max_length=300, blank=True)
-    state = models.CharField(
-        _("publication"),
-        max_length=10,
-        choices=PublicationState.choices,
-        default=PublicationState.DRAFT,
-    )
-
-    objects = PublishedQuerySet.as_manager()
 
     class Meta:
         ordering = ["year", "pk"]
@@ -353,5 +435,53 @@ class Milestone(models.Model):
         return f"{self.year or '…'} {self.title}"
 
     def clean(self):
-        if self.year is None and self.phase != MilestonePhase.VISION:
+        if self.year is None and self.phase != Phase.VISION:
             raise ValidationError(_("Un jalon passé ou présent demande son année."))
+
+
+class Portrait(models.Model):
+    """What a territory's team tells of it beyond the registry: its presentation, where that
+    text comes from, and the portrait's large photograph."""
+
+    territory = models.OneToOneField(
+        "territories.Territory", primary_key=True, on_delete=models.CASCADE, related_name="portrait"
+    )
+    presentation = models.TextField(_("présentation"), blank=True)
+    hero_photo = models.ForeignKey(
+        Photo,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("grande photo"),
+    )
+    source = models.CharField(_("source de la présentation"), max_length=300, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("portrait")
+
+    def __str__(self):
+        return f"portrait de {self.territory}"
+
+
+class KeyFigure(models.Model):
+    """A figure entered by the territory's team: its source is required."""
+
+    territory = models.ForeignKey(
+        "territories.Territory", on_delete=models.CASCADE, related_name="key_figures"
+    )
+    label = models.CharField(_("intitulé"), max_length=150)
+    value = models.DecimalField(_("valeur"), max_digits=16, decimal_places=2)
+    unit = models.CharField(_("unité"), max_length=40, blank=True)
+    year = models.PositiveSmallIntegerField(_("année"))
+    source = models.CharField(_("source"), max_length=300)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("chiffre clé")
+        verbose_name_plural = _("chiffres clés")
+
+    def __str__(self):
+        return f"{self.label} : {self.value} {self.unit} ({self.year})"

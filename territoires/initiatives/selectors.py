@@ -1,19 +1,68 @@
 """Read queries of the commons, always filtered by what the user may see."""
 
+import math
+from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.core.cache import cache
+from django.db.models import Case, Count, F, IntegerField, Prefetch, Value, When
+from django.db.models.functions import Abs
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from territoires.initiatives.enums import MilestonePhase
 from territoires.initiatives.models import (
     Initiative,
     InitiativeContact,
+    KeyFigure,
     Milestone,
+    Portrait,
     Verbatim,
     Video,
 )
-from territoires.territories.models import KeyFigure, Portrait
+from territoires.territories.models import Territory
 from territoires.territories.normalize import search_key
+
+
+def portrait_of(territory) -> Portrait | None:
+    return Portrait.objects.filter(territory=territory).select_related("hero_photo").first()
+
+
+def key_figures(territory) -> list[KeyFigure]:
+    return list(KeyFigure.objects.filter(territory=territory))
+
+
+def milestones(territory, user) -> list[Milestone]:
+    linked = Initiative.objects.visible_to(user, territory).order_by("title")
+    return list(
+        Milestone.objects.visible_to(user, territory)
+        .in_territory(territory)
+        .select_related("photo")
+        .prefetch_related(Prefetch("initiatives", linked, to_attr="visible_initiatives"))
+    )
+
+
+def verbatims(territory, user) -> list[Verbatim]:
+    return list(
+        Verbatim.objects.visible_to(user, territory)
+        .in_territory(territory)
+        .select_related("initiative")
+    )
+
+
+def videos(territory) -> list[Video]:
+    return list(Video.objects.filter(territory=territory, initiative__isnull=True))
+
+
+def initiatives(territory, user) -> list[Initiative]:
+    return list(
+        Initiative.objects.visible_to(user, territory)
+        .in_territory(territory)
+        .prefetch_related("themes")
+        .order_by("title")
+    )
+
+
+# --- Actors (the organisations the initiatives name, until the actors app) ----------------
 
 
 @dataclass
@@ -67,40 +116,6 @@ def territory_actors(territory, user) -> list[Actor]:
     return [actors[key] for key in sorted(actors)]
 
 
-def portrait_sections(territory, user) -> dict:
-    """Everything a territory's portrait shows, drafts only for its team."""
-    linked = Initiative.objects.visible_to(user, territory).order_by("title")
-    milestones = list(
-        Milestone.objects.visible_to(user, territory)
-        .in_territory(territory)
-        .select_related("photo")
-        .prefetch_related(Prefetch("initiatives", linked, to_attr="visible_initiatives"))
-    )
-    return {
-        "portrait": Portrait.objects.filter(territory=territory)
-        .select_related("hero_photo")
-        .first(),
-        "key_figures": list(KeyFigure.objects.filter(territory=territory)),
-        "milestones_by_phase": [
-            (phase, [m for m in milestones if m.phase == phase]) for phase in MilestonePhase
-        ],
-        "has_milestones": bool(milestones),
-        "verbatims": list(
-            Verbatim.objects.visible_to(user, territory)
-            .in_territory(territory)
-            .select_related("initiative")
-        ),
-        "videos": list(Video.objects.filter(territory=territory, initiative__isnull=True)),
-        "initiatives": list(
-            Initiative.objects.visible_to(user, territory)
-            .in_territory(territory)
-            .prefetch_related("themes")
-            .order_by("title")
-        ),
-        "actors": territory_actors(territory, user),
-    }
-
-
 def visible_initiative(slug, user):
     initiative = (
         Initiative.objects.select_related("territory__region", "territory__departement")
@@ -110,8 +125,120 @@ def visible_initiative(slug, user):
     )
     if initiative is None:
         return None
-    if initiative.is_published or user.has_perm(
-        "territories.change_presentation", initiative.territory
-    ):
+    if initiative.is_published or user.has_perm("initiatives.edit_portrait", initiative.territory):
         return initiative
     return None
+
+
+def documented_territories() -> dict[int, dict]:
+    """Territories with a presentation or published initiatives, and how many of those."""
+    found: dict[int, dict] = defaultdict(lambda: {"initiatives": 0})
+    for territory_id in Portrait.objects.exclude(presentation="").values_list(
+        "territory_id", flat=True
+    ):
+        found[territory_id]["portrait"] = 1
+    counts = (
+        Initiative.objects.published()
+        .values_list("territory_id")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    for territory_id, count in counts:
+        found[territory_id]["initiatives"] = count
+    return dict(found)
+
+
+# --- Similar territories ------------------------------------------------------------------
+
+
+@dataclass
+class Similar:
+    territory: Territory
+    score: float
+    reasons: list[str]
+
+    @property
+    def reason_text(self):
+        return ", ".join(self.reasons)
+
+
+def _themes_by_territory(territory_ids) -> dict[int, set[str]]:
+    themes = defaultdict(set)
+    rows = (
+        Initiative.objects.published()
+        .filter(territory_id__in=territory_ids, themes__isnull=False)
+        .values_list("territory_id", "themes__slug")
+    )
+    for territory_id, slug in rows:
+        themes[territory_id].add(slug)
+    return themes
+
+
+def similar_territories(territory: Territory, limit: int = 6, pool: int = 150) -> list[Similar]:
+    """Territories like this one: same kind, comparable population and density, shared
+    themes of initiatives, same région first; each with the reasons, in words.
+
+    Cached a few minutes: the portrait shows it on every visit."""
+    if territory.population is None:
+        return []
+    key = f"similar:{territory.pk}:{limit}:{pool}"
+    cached = cache.get(key)
+    if cached is None:
+        cached = _similar_territories(territory, limit, pool)
+        cache.set(key, cached, 300)
+    return cached
+
+
+def _similar_territories(territory: Territory, limit: int, pool: int) -> list[Similar]:
+    low, high = territory.population / 3, territory.population * 3
+    candidates = list(
+        Territory.objects.filter(kind=territory.kind, population__range=(low, high))
+        .exclude(pk=territory.pk)
+        .only("kind", "code", "name", "slug", "population", "area_km2", "region_id")
+        .annotate(
+            same_region=Case(
+                When(region_id=territory.region_id, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("-same_region", Abs(F("population") - territory.population))[:pool]
+    )
+    themes = _themes_by_territory([territory.pk, *(c.pk for c in candidates)])
+    own_themes = themes.get(territory.pk, set())
+    results = [
+        _score(territory, candidate, own_themes, themes.get(candidate.pk, set()))
+        for candidate in candidates
+    ]
+    results.sort(key=lambda similar: (-similar.score, similar.territory.name))
+    return results[:limit]
+
+
+def _closeness(a, b) -> float:
+    """1 when equal, 0 at a factor of 3 or more."""
+    if not a or not b:
+        return 0.0
+    return max(0.0, 1 - abs(math.log(a / b)) / math.log(3))
+
+
+def _score(territory, candidate, own_themes, their_themes) -> Similar:
+    reasons = [str(_("même type"))]
+    population = _closeness(territory.population, candidate.population)
+    density = _closeness(territory.density, candidate.density)
+    shared = own_themes & their_themes
+    score = population + density + 1.5 * len(shared) + 0.3 * bool(their_themes)
+    if population >= 0.6:
+        reasons.append(str(_("population comparable")))
+    if density >= 0.6:
+        reasons.append(str(_("densité comparable")))
+    if shared:
+        reasons.append(
+            str(
+                ngettext("%(n)d thème en commun", "%(n)d thèmes en commun", len(shared))
+                % {"n": len(shared)}
+            )
+        )
+    if territory.region_id and candidate.region_id == territory.region_id:
+        score += 1
+        reasons.append(str(_("même région")))
+    return Similar(candidate, score, reasons)

@@ -1,4 +1,7 @@
-"""Operations that change the commons, and keep the search index in step with them."""
+"""The commons' use cases: every write of the views, the API and the demo goes through one
+of these, in one transaction; the search index (search_documents.py) and the files follow
+once it is committed.
+"""
 
 import uuid
 
@@ -9,80 +12,22 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from territoires.core import media, search
-from territoires.initiatives.enums import PublicationState
-from territoires.initiatives.models import Initiative, Milestone, Photo, Verbatim, Video
-from territoires.territories.models import Portrait
-from territoires.territories.services import territory_facets
+from territoires.core import media, workflows
+from territoires.initiatives import tasks
+from territoires.initiatives.models import (
+    Initiative,
+    InitiativeResult,
+    KeyFigure,
+    Milestone,
+    Photo,
+    PhotoUpload,
+    Portrait,
+    Theme,
+    Verbatim,
+    Video,
+)
 
-# --- Search documents ------------------------------------------------------------------
-
-
-def initiative_document(initiative: Initiative) -> search.Document:
-    body = " ".join(
-        filter(
-            None,
-            [
-                initiative.summary,
-                initiative.body,
-                initiative.territory.name,
-                initiative.tags,
-                initiative.programme,
-                " ".join(result.text for result in initiative.results.all()),
-            ],
-        )
-    )
-    return search.Document(
-        kind="initiative",
-        object_id=initiative.pk,
-        title=initiative.title,
-        body=body,
-        url=initiative.get_absolute_url(),
-        published=initiative.is_published,
-        themes=tuple(initiative.themes.values_list("slug", flat=True)),
-        levers=tuple(initiative.levers),
-        fundamentals=tuple(initiative.fundamentals),
-        start_year=initiative.start_year,
-        end_year=initiative.end_year,
-        **territory_facets(initiative.territory),
-    )
-
-
-def verbatim_document(verbatim: Verbatim) -> search.Document:
-    initiative = verbatim.initiative
-    return search.Document(
-        kind="verbatim",
-        object_id=verbatim.pk,
-        title=f"{verbatim.speaker} — {verbatim.territory.name}",
-        body=" ".join(filter(None, [verbatim.text, verbatim.context])),
-        url=f"{verbatim.territory.get_absolute_url()}#verbatim-{verbatim.pk}",
-        published=verbatim.is_published,
-        themes=tuple(initiative.themes.values_list("slug", flat=True)) if initiative else (),
-        start_year=verbatim.said_on.year if verbatim.said_on else None,
-        end_year=verbatim.said_on.year if verbatim.said_on else None,
-        **territory_facets(verbatim.territory),
-    )
-
-
-def reindex_initiative(initiative: Initiative):
-    transaction.on_commit(lambda: search.index_documents([initiative_document(initiative)]))
-
-
-def reindex_verbatim(verbatim: Verbatim):
-    transaction.on_commit(lambda: search.index_documents([verbatim_document(verbatim)]))
-
-
-def reindex_commons():
-    """Every initiative and verbatim (drafts included: the index keeps them unpublished)."""
-    initiatives = Initiative.objects.select_related("territory__region").prefetch_related(
-        "themes", "results"
-    )
-    search.index_documents(initiative_document(initiative) for initiative in initiatives)
-    verbatims = Verbatim.objects.select_related("territory__region", "initiative")
-    search.index_documents(verbatim_document(verbatim) for verbatim in verbatims)
-
-
-# --- Writes ----------------------------------------------------------------------------
+# --- Initiatives ----------------------------------------------------------------------------
 
 
 def unique_slug(title: str, exclude_pk=None) -> str:
@@ -94,66 +39,186 @@ def unique_slug(title: str, exclude_pk=None) -> str:
 
 
 @transaction.atomic
-def save_initiative(initiative: Initiative, *, themes=None, by=None) -> Initiative:
+def save_initiative(
+    initiative: Initiative,
+    *,
+    themes=None,
+    state: str | None = None,
+    related=(),
+    result: dict | None = None,
+    by=None,
+) -> Initiative:
+    """Create or update an initiative with its themes, its related rows (`related`: bound,
+    valid inline formsets of contacts and resources) and a new result; then bring it to
+    `state` by its workflow (WorkflowError, nothing written, if that is not allowed)."""
     if not initiative.slug:
         initiative.slug = unique_slug(initiative.title, exclude_pk=initiative.pk)
     if initiative.author_id is None and by is not None:
         initiative.author = by
-    initiative.full_clean(exclude=["slug"])
+    initiative.full_clean(exclude=["slug", "state"])
     initiative.save()
     if themes is not None:
         initiative.themes.set(themes)
-    reindex_initiative(initiative)
+    for formset in related:
+        formset.instance = initiative
+        formset.save()
+    if result:
+        InitiativeResult.objects.create(initiative=initiative, **result)
+    if state is not None:
+        workflows.fire_to(initiative, state, by=by)
     return initiative
 
 
+# --- Words ----------------------------------------------------------------------------------
+
+
 @transaction.atomic
-def save_verbatim(verbatim: Verbatim, *, by=None) -> Verbatim:
+def save_verbatim(verbatim: Verbatim, *, state: str | None = None, by=None) -> Verbatim:
     if verbatim.author_id is None and by is not None:
         verbatim.author = by
-    verbatim.full_clean()
+    if not verbatim.consent_to_name:
+        verbatim.speaker_name = ""  # without consent the name is not kept at all
+    verbatim.full_clean(exclude=["state"])
     verbatim.save()
-    reindex_verbatim(verbatim)
+    if state is not None:
+        workflows.fire_to(verbatim, state, by=by)
     return verbatim
 
 
 @transaction.atomic
-def delete_indexed(obj: Initiative | Verbatim):
-    """Delete an initiative or a verbatim, and its search document once committed."""
-    kind, pk = obj._meta.model_name, obj.pk
-    obj.delete()
-    transaction.on_commit(lambda: search.remove_documents(kind, [pk]))
+def delete_verbatim(verbatim: Verbatim):
+    verbatim.delete()
 
 
+# --- Portrait: presentation, photo, key figures, videos -----------------------------------
+
+
+def _portrait_for_update(territory) -> Portrait:
+    """The territory's portrait, locked until the transaction ends (made if it had none)."""
+    portrait, _created = Portrait.objects.select_for_update().get_or_create(territory=territory)
+    return portrait
+
+
+@transaction.atomic
+def set_presentation(territory, text: str, *, source: str | None = None) -> Portrait:
+    """The territory's presentation (and where it comes from, when `source` is given)."""
+    portrait = _portrait_for_update(territory)
+    portrait.presentation = text.strip()
+    if source is not None:
+        portrait.source = source
+    portrait.save()
+    return portrait
+
+
+@transaction.atomic
+def set_hero_photo(territory, data: bytes, *, alt: str, credit: str, caption: str = "") -> Portrait:
+    """A new large photograph for the portrait (MediaError if the file is refused); the
+    one it replaces is deleted with its files."""
+    photo = save_photo(data, alt=alt, credit=credit, caption=caption, territory=territory)
+    portrait = _portrait_for_update(territory)
+    previous = portrait.hero_photo
+    portrait.hero_photo = photo
+    portrait.save()
+    if previous is not None:
+        discard_photo(previous)
+    return portrait
+
+
+@transaction.atomic
+def add_key_figure(figure: KeyFigure) -> KeyFigure:
+    figure.full_clean()
+    figure.save()
+    return figure
+
+
+@transaction.atomic
+def delete_key_figure(figure: KeyFigure):
+    figure.delete()
+
+
+@transaction.atomic
+def add_video(url: str, *, title: str, credit="", territory=None, initiative=None) -> Video:
+    """A YouTube, Vimeo or PeerTube video (MediaError if the address is not one)."""
+    embed = media.parse_video_url(url)
+    return Video.objects.create(
+        territory=territory,
+        initiative=initiative,
+        title=title,
+        credit=credit,
+        url=embed.watch_url,
+        provider=embed.provider,
+        host=embed.host,
+        embed_url=embed.embed_url,
+        watch_url=embed.watch_url,
+    )
+
+
+@transaction.atomic
+def delete_video(video: Video):
+    video.delete()
+
+
+# --- Photos ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
 def save_photo(
     data: bytes, *, alt: str, credit: str, caption="", territory=None, initiative=None
 ) -> Photo:
-    """Resize an upload into its variants (metadata stripped) and store them; MediaError if bad."""
-    processed = media.process_photo(data)
-    folder = f"photos/{uuid.uuid4().hex}"
-    variants = []
-    for variant in processed.variants:
-        name = default_storage.save(
-            f"{folder}/{variant.width}.{variant.format.lower()}", ContentFile(variant.data)
-        )
-        variants.append(
-            {
-                "width": variant.width,
-                "height": variant.height,
-                "format": variant.format.lower(),
-                "name": name,
-            }
-        )
-    return Photo.objects.create(
+    """A photo from an upload (MediaError if it is refused); its variants, stripped of
+    every metadata, are made in the background once the transaction is committed."""
+    info = media.inspect_photo(data)
+    photo = Photo.objects.create(
         territory=territory,
         initiative=initiative,
         alt=alt,
         credit=credit,
         caption=caption,
-        width=processed.width,
-        height=processed.height,
-        variants=variants,
+        width=info.width,
+        height=info.height,
     )
+    PhotoUpload.objects.create(photo=photo, data=data)
+    transaction.on_commit(lambda: tasks.make_photo_variants.enqueue(photo.pk))
+    return photo
+
+
+@transaction.atomic
+def store_photo_variants(photo_id: int, processed: media.ProcessedPhoto) -> Photo | None:
+    """Keep the variants made from a photo's upload, which is then forgotten. Written
+    before the photo is locked: if another run kept its own first, these files go."""
+    names = _stored_variants(processed)
+    photo = Photo.objects.select_for_update().filter(pk=photo_id).first()
+    if photo is None or photo.is_ready:
+        transaction.on_commit(lambda: _delete_files(list(names)))
+        return photo
+    photo.variants = list(names.values())
+    photo.width, photo.height, photo.problem = processed.width, processed.height, ""
+    photo.save(update_fields=["variants", "width", "height", "problem"])
+    PhotoUpload.objects.filter(photo=photo).delete()
+    return photo
+
+
+def _stored_variants(processed: media.ProcessedPhoto) -> dict[str, dict]:
+    folder = f"photos/{uuid.uuid4().hex}"
+    stored = {}
+    for variant in processed.variants:
+        name = default_storage.save(
+            f"{folder}/{variant.width}.{variant.format.lower()}", ContentFile(variant.data)
+        )
+        stored[name] = {
+            "width": variant.width,
+            "height": variant.height,
+            "format": variant.format.lower(),
+            "name": name,
+        }
+    return stored
+
+
+@transaction.atomic
+def refuse_photo(photo_id: int, problem: str):
+    """The upload could not be made into variants: say why, forget the file."""
+    Photo.objects.filter(pk=photo_id).update(problem=problem[:300])
+    PhotoUpload.objects.filter(photo_id=photo_id).delete()
 
 
 def discard_photo(photo: Photo):
@@ -175,6 +240,9 @@ def _delete_files(names):
         default_storage.delete(name)
 
 
+# --- Milestones -----------------------------------------------------------------------------
+
+
 @transaction.atomic
 def save_milestone(
     milestone: Milestone,
@@ -184,17 +252,21 @@ def save_milestone(
     alt="",
     credit="",
     remove_photo=False,
+    state: str | None = None,
+    by=None,
 ) -> Milestone:
     """Save a milestone with the initiatives it links to (of its own territory) and its photo.
 
     A new ``image`` replaces the photo, ``remove_photo`` removes it; otherwise the photo kept
     takes ``alt`` and ``credit`` when they are given. A replaced or removed photo is deleted.
     Raises ``MediaError`` if the image is not usable, ``ValidationError`` for an initiative of
-    another territory; nothing is written then.
+    another territory, ``WorkflowError`` for a state it may not reach; nothing is written then.
     """
     if any(initiative.territory_id != milestone.territory_id for initiative in initiatives):
         raise ValidationError(_("Un jalon ne se lie qu'aux initiatives de son territoire."))
-    milestone.full_clean()  # Before the photo is stored: a refused milestone leaves no file.
+    milestone.full_clean(
+        exclude=["state"]
+    )  # Before the photo is stored: a refused milestone leaves no file.
     previous = milestone.photo
     if image is not None:
         milestone.photo = save_photo(image, alt=alt, credit=credit, territory=milestone.territory)
@@ -205,6 +277,8 @@ def save_milestone(
         previous.save(update_fields=["alt", "credit"])
     milestone.save()
     milestone.initiatives.set(initiatives)
+    if state is not None:
+        workflows.fire_to(milestone, state, by=by)
     if previous is not None and milestone.photo != previous:
         discard_photo(previous)
     return milestone
@@ -218,34 +292,12 @@ def delete_milestone(milestone: Milestone):
         discard_photo(photo)
 
 
-def save_video(url: str, *, title: str, credit="", territory=None, initiative=None) -> Video:
-    embed = media.parse_video_url(url)
-    return Video.objects.create(
-        territory=territory,
-        initiative=initiative,
-        title=title,
-        credit=credit,
-        url=embed.watch_url,
-        provider=embed.provider,
-        host=embed.host,
-        embed_url=embed.embed_url,
-        watch_url=embed.watch_url,
-    )
-
-
-def publish(obj, state=PublicationState.PUBLISHED):
-    obj.state = state
-    obj.save(update_fields=["state"])
-    if isinstance(obj, Initiative):
-        reindex_initiative(obj)
-    elif isinstance(obj, Verbatim):
-        reindex_verbatim(obj)
+# --- Vocabulary -----------------------------------------------------------------------------
 
 
 def ensure_default_themes():
     """The managed vocabulary's starting themes (also seeded by migration 0002)."""
     from territoires.initiatives.enums import DEFAULT_THEMES
-    from territoires.initiatives.models import Theme
 
     for order, (slug, name) in enumerate(DEFAULT_THEMES):
         Theme.objects.get_or_create(slug=slug, defaults={"name": name, "order": order})

@@ -1,11 +1,13 @@
+from dataclasses import dataclass
+
 from django.contrib import messages
-from django.db import transaction
-from django.http import Http404
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from territoires.core import media
+from territoires.core import media, portrait, workflows
 from territoires.core.permissions import require_perm
 from territoires.initiatives import selectors, services
 from territoires.initiatives.forms import (
@@ -14,28 +16,27 @@ from territoires.initiatives.forms import (
     KeyFigureForm,
     MilestoneForm,
     PhotoForm,
+    PresentationForm,
     ResourceFormSet,
     ResultForm,
     VerbatimForm,
     VideoForm,
 )
 from territoires.initiatives.models import (
+    EDIT_PORTRAIT,
     Initiative,
-    InitiativeResult,
+    KeyFigure,
     Milestone,
+    Portrait,
     Verbatim,
     Video,
 )
-from territoires.territories.models import KeyFigure, Portrait
-from territoires.territories.selectors import territory_by_code
-
-EDIT = "territories.change_presentation"
+from territoires.territories.selectors import territory_or_404
 
 
-def _territory(kind, code):
-    territory = territory_by_code(kind, code)
-    if territory is None:
-        raise Http404(_("Aucun territoire ne porte ce code."))
+def _editable_territory(request, kind, code):
+    territory = territory_or_404(kind, code)
+    require_perm(request.user, EDIT_PORTRAIT, territory)
     return territory
 
 
@@ -49,7 +50,7 @@ def detail(request, slug):
         "initiatives/detail.html",
         {
             "initiative": initiative,
-            "can_edit": request.user.has_perm(EDIT, initiative.territory),
+            "can_edit": request.user.has_perm(EDIT_PORTRAIT, initiative.territory),
             "verbatims": initiative.verbatims.visible_to(request.user, initiative.territory),
         },
     )
@@ -61,38 +62,34 @@ def edit(request, kind=None, code=None, slug=None, initiative_slug=None):
     if initiative_slug:
         initiative = get_object_or_404(Initiative, slug=initiative_slug)
         territory = initiative.territory
+        require_perm(request.user, EDIT_PORTRAIT, territory)
     else:
-        territory = _territory(kind, code)
+        territory = _editable_territory(request, kind, code)
         initiative = Initiative(territory=territory)
-    require_perm(request.user, EDIT, territory)
     data, files = request.POST or None, request.FILES or None
-    form = InitiativeForm(data, instance=initiative)
+    form = InitiativeForm(data, instance=initiative, user=request.user)
     result_form = ResultForm(data, prefix="result")
     contacts = ContactFormSet(data, instance=initiative, prefix="contacts")
     resources = ResourceFormSet(data, files, instance=initiative, prefix="resources")
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and contacts.is_valid()
-        and resources.is_valid()
-        and result_form.is_valid()
-    ):
-        with transaction.atomic():
-            initiative = form.save(commit=False)
-            initiative.levers = form.cleaned_data["levers"]
-            initiative.fundamentals = form.cleaned_data["fundamentals"]
+    forms = (form, result_form, contacts, resources)
+    if request.method == "POST" and all(part.is_valid() for part in forms):
+        initiative = form.save(commit=False)
+        initiative.levers = form.cleaned_data["levers"]
+        initiative.fundamentals = form.cleaned_data["fundamentals"]
+        try:
             services.save_initiative(
-                initiative, themes=form.cleaned_data["themes"], by=request.user
+                initiative,
+                themes=form.cleaned_data["themes"],
+                state=form.cleaned_data["state"],
+                related=(contacts, resources),
+                result=result_form.cleaned_data if result_form.has_result() else None,
+                by=request.user,
             )
-            contacts.instance = resources.instance = initiative
-            contacts.save()
-            resources.save()
-            if result_form.has_result():
-                InitiativeResult.objects.create(initiative=initiative, **result_form.cleaned_data)
-                services.reindex_initiative(initiative)
-        messages.success(request, _("Initiative enregistrée."))
-        return redirect(initiative)
-    status = 400 if request.method == "POST" else 200
+        except workflows.WorkflowError as error:
+            form.add_error("state", str(error))
+        else:
+            messages.success(request, _("Initiative enregistrée."))
+            return redirect(initiative)
     return render(
         request,
         "initiatives/edit.html",
@@ -104,151 +101,175 @@ def edit(request, kind=None, code=None, slug=None, initiative_slug=None):
             "initiative": initiative,
             "territory": territory,
         },
-        status=status,
+        status=400 if request.method == "POST" else 200,
     )
 
 
 # --- Portrait sections, edited in place ------------------------------------------------
 
-SECTIONS = {
-    "chiffres": (KeyFigureForm, KeyFigure, "initiatives/partials/key_figures.html"),
-    "jalons": (MilestoneForm, Milestone, "initiatives/partials/milestones.html"),
-    "verbatims": (VerbatimForm, Verbatim, "initiatives/partials/verbatims.html"),
-    "videos": (VideoForm, Video, "initiatives/partials/videos.html"),
+
+@dataclass(frozen=True)
+class EditableSection:
+    form: type
+    model: type
+    editable_items: bool = False  # otherwise an item is deleted and added again
+
+
+EDITABLE = {
+    "chiffres": EditableSection(KeyFigureForm, KeyFigure),
+    "jalons": EditableSection(MilestoneForm, Milestone, editable_items=True),
+    "verbatims": EditableSection(VerbatimForm, Verbatim),
+    "videos": EditableSection(VideoForm, Video),
 }
 
 
-def _section_response(request, territory, section, status=200):
-    context = {
-        "territory": territory,
-        "can_edit": True,
-        **selectors.portrait_sections(territory, request.user),
-    }
-    return render(request, SECTIONS[section][2], context, status=status)
+def _section(name: str) -> EditableSection:
+    if name not in EDITABLE:
+        raise Http404(_("Section inconnue."))
+    return EDITABLE[name]
 
 
-# Sections whose items are edited once saved; the others' items are deleted and added again.
-EDITABLE_SECTIONS = {"jalons"}
+def _rendered_section(request, territory, name, status=200):
+    html = portrait.render(portrait.sections.get(name), request, territory, can_edit=True)
+    return HttpResponse(html, status=status)
 
 
-def _form(section, territory, request, item=None):
-    form_class = SECTIONS[section][0]
+def _bound_form(name, territory, request, item=None):
+    form_class = _section(name).form
     data = request.POST or None
     if form_class is VerbatimForm:
-        return form_class(data, territory=territory)
+        return form_class(data, territory=territory, user=request.user)
     if form_class is MilestoneForm:
-        return form_class(data, request.FILES or None, instance=item, territory=territory)
+        return form_class(
+            data, request.FILES or None, instance=item, territory=territory, user=request.user
+        )
     return form_class(data)
 
 
 @require_http_methods(["GET", "POST"])
 def portrait_section(request, kind, code, slug, section):
-    if section not in SECTIONS:
-        raise Http404
-    territory = _territory(kind, code)
-    require_perm(request.user, EDIT, territory)
+    _section(section)
+    territory = _editable_territory(request, kind, code)
     return _section_form(request, territory, section)
 
 
 @require_http_methods(["GET", "POST"])
 def portrait_section_edit(request, kind, code, slug, section, pk):
-    territory, item = _section_item(request, kind, code, section, pk, EDITABLE_SECTIONS)
+    if not _section(section).editable_items:
+        raise Http404(_("Ces éléments se suppriment et s'ajoutent de nouveau."))
+    territory, item = _section_item(request, kind, code, section, pk)
     return _section_form(request, territory, section, item)
 
 
-def _section_item(request, kind, code, section, pk, sections):
+def _section_item(request, kind, code, section, pk):
     """The territory and one item of its section, for a member of its team (else 403/404)."""
-    if section not in sections:
-        raise Http404
-    territory = _territory(kind, code)
-    require_perm(request.user, EDIT, territory)
-    return territory, get_object_or_404(SECTIONS[section][1], pk=pk, territory=territory)
+    model = _section(section).model
+    territory = _editable_territory(request, kind, code)
+    return territory, get_object_or_404(model, pk=pk, territory=territory)
 
 
 def _section_form(request, territory, section, item=None):
     """The section's form (to add an item, or edit ``item``): saved, or shown with its errors."""
-    form = _form(section, territory, request, item)
+    form = _bound_form(section, territory, request, item)
     if request.method == "POST" and form.is_valid():
         try:
             _save_section(section, form, territory, request.user)
         except media.MediaError as error:
-            form.add_error("image", str(error))
+            form.add_error("image" if "image" in form.fields else "url", str(error))
+        except (workflows.WorkflowError, ValidationError) as error:
+            form.add_error(None, error if isinstance(error, ValidationError) else str(error))
         else:
             if request.htmx:
-                return _section_response(request, territory, section)
+                return _rendered_section(request, territory, section)
             messages.success(request, _("Enregistré."))
             return redirect(territory)
-    status = 400 if request.method == "POST" else 200
     template = "initiatives/partials/section_form.html"
     if not request.htmx:
         template = "initiatives/section_page.html"
     context = {"form": form, "territory": territory, "section": section, "item": item}
-    return render(request, template, context, status=status)
+    return render(request, template, context, status=400 if request.method == "POST" else 200)
 
 
 def _save_section(section, form, territory, user):
+    data = form.cleaned_data
     if section == "videos":
-        services.save_video(
-            form.cleaned_data["url"],
-            title=form.cleaned_data["title"],
-            credit=form.cleaned_data["credit"],
-            territory=territory,
+        services.add_video(
+            data["url"], title=data["title"], credit=data["credit"], territory=territory
         )
     elif section == "verbatims":
         verbatim = form.save(commit=False)
-        verbatim.territory = territory
-        services.save_verbatim(verbatim, by=user)
+        services.save_verbatim(verbatim, state=data["state"], by=user)
     elif section == "jalons":
-        milestone = form.save(commit=False)
-        milestone.territory = territory
-        image = form.cleaned_data["image"]
+        image = data["image"]
         services.save_milestone(
-            milestone,
-            initiatives=form.cleaned_data["initiatives"],
+            form.save(commit=False),
+            initiatives=data["initiatives"],
             image=image.read() if image else None,
-            alt=form.cleaned_data["alt"],
-            credit=form.cleaned_data["credit"],
-            remove_photo=form.cleaned_data.get("remove_photo", False),
+            alt=data["alt"],
+            credit=data["credit"],
+            remove_photo=data.get("remove_photo", False),
+            state=data["state"],
+            by=user,
         )
     else:
-        item = form.save(commit=False)
-        item.territory = territory
-        item.full_clean()
-        item.save()
+        figure = form.save(commit=False)
+        figure.territory = territory
+        services.add_key_figure(figure)
+
+
+DELETE = {
+    KeyFigure: services.delete_key_figure,
+    Milestone: services.delete_milestone,
+    Verbatim: services.delete_verbatim,
+    Video: services.delete_video,
+}
 
 
 @require_POST
 def portrait_section_delete(request, kind, code, slug, section, pk):
-    territory, item = _section_item(request, kind, code, section, pk, SECTIONS)
-    if isinstance(item, Verbatim):
-        services.delete_indexed(item)
-    elif isinstance(item, Milestone):
-        services.delete_milestone(item)
-    else:
-        item.delete()
+    territory, item = _section_item(request, kind, code, section, pk)
+    DELETE[type(item)](item)
     if request.htmx:
-        return _section_response(request, territory, section)
+        return _rendered_section(request, territory, section)
     return redirect(territory)
 
 
 @require_http_methods(["GET", "POST"])
+def presentation(request, kind, code, slug):
+    territory = _editable_territory(request, kind, code)
+    current = Portrait.objects.filter(territory=territory).first() or Portrait(territory=territory)
+    form = PresentationForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        services.set_presentation(territory, form.cleaned_data["presentation"])
+        if request.htmx:
+            return _rendered_section(request, territory, "presentation")
+        messages.success(request, _("Présentation enregistrée."))
+        return redirect(territory)
+    template = (
+        "initiatives/partials/presentation_form.html"
+        if request.htmx
+        else "initiatives/presentation_edit.html"
+    )
+    status = 400 if request.method == "POST" else 200
+    return render(request, template, {"territory": territory, "form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
 def portrait_photo(request, kind, code, slug):
-    territory = _territory(kind, code)
-    require_perm(request.user, EDIT, territory)
+    territory = _editable_territory(request, kind, code)
     form = PhotoForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            photo = services.save_photo(
+            services.set_hero_photo(
+                territory,
                 form.cleaned_data["image"].read(),
                 alt=form.cleaned_data["alt"],
                 credit=form.cleaned_data["credit"],
                 caption=form.cleaned_data["caption"],
-                territory=territory,
             )
         except media.MediaError as error:
             form.add_error("image", str(error))
         else:
-            Portrait.objects.update_or_create(territory=territory, defaults={"hero_photo": photo})
             messages.success(request, _("Photo enregistrée."))
             return redirect(territory)
     return render(
@@ -256,4 +277,14 @@ def portrait_photo(request, kind, code, slug):
         "initiatives/photo_form.html",
         {"form": form, "territory": territory},
         status=400 if form.errors else 200,
+    )
+
+
+@require_GET
+def similar(request, kind, code, slug):
+    territory = territory_or_404(kind, code)
+    return render(
+        request,
+        "initiatives/similar.html",
+        {"territory": territory, "similar": selectors.similar_territories(territory, limit=24)},
     )

@@ -2,9 +2,9 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from rules.contrib.admin import ObjectPermissionsModelAdmin
 
-from territoires.territories import services
 from territoires.territories.enums import TerritoryKind
 from territoires.territories.models import ProjectMembership, RegistryImport, Territory
+from territoires.territories.services import projects
 
 
 class ProjectMembershipInline(admin.TabularInline):
@@ -31,7 +31,7 @@ class TerritoryAdmin(ObjectPermissionsModelAdmin):
         "commune",
         "created_by",
     ]
-    fields = ["kind", "code", "name", "subkind", "description", *readonly_fields]
+    fields = ["kind", "code", "name", "subkind", *readonly_fields]
     list_per_page = 50
     show_full_result_count = False
 
@@ -39,7 +39,7 @@ class TerritoryAdmin(ObjectPermissionsModelAdmin):
         return [ProjectMembershipInline] if obj and obj.is_project else []
 
     def get_readonly_fields(self, request, obj=None):
-        # Official territories come from the registry import: only the presentation is editable.
+        # Official territories come from the registry import: read only.
         if obj and not obj.is_project:
             return [*self.readonly_fields, "kind", "code", "name", "subkind"]
         return self.readonly_fields
@@ -57,15 +57,15 @@ class TerritoryAdmin(ObjectPermissionsModelAdmin):
         if not obj.is_project:
             return super().save_model(request, obj, form, change)
         if not obj.code:
-            obj.code = services.next_project_code()
+            obj.code = projects.next_project_code()
         obj.created_by = obj.created_by or request.user
-        services.fill_project_names(obj)
+        projects.fill_project_names(obj)
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         if form.instance.is_project:
-            services.refresh_project(form.instance)
+            projects.refresh_project(form.instance)
             messages.info(request, _("Contour et population recalculés à partir des membres."))
 
     def has_delete_permission(self, request, obj=None):

@@ -2,18 +2,17 @@ import json
 from typing import Literal
 
 import shapely
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
-from ninja.security import django_auth
 
-from territoires.accounts.models import Membership
 from territoires.territories import geo, selectors
 from territoires.territories.enums import TerritoryKind
 from territoires.territories.models import Territory, TerritoryShape
+from territoires.territories.normalize import search_key
 
 router = Router(tags=["territoires"])
 
@@ -89,12 +88,6 @@ class TerritoryPagination(LimitOffsetPagination):
         super().__init__(max_limit=MAX_LIMIT, **kwargs)
 
 
-class MemberOut(Schema):
-    email: str
-    display_name: str
-    role: str
-
-
 @router.get("/", response=list[TerritoryOut], summary="Liste des territoires")
 @paginate(TerritoryPagination)
 def list_territories(request, filters: Query[TerritoryFilters]):
@@ -108,8 +101,6 @@ def list_territories(request, filters: Query[TerritoryFilters]):
             raise HttpError(400, _("Parent inconnu : %(parent)s") % {"parent": filters.parent})
         territories = territories.filter(pk__in=Territory.objects.members_of(parent).values("pk"))
     if filters.name:
-        from territoires.territories.normalize import search_key
-
         territories = territories.filter(search_key__startswith=search_key(filters.name))
     return territories.order_by("kind", "code")
 
@@ -123,23 +114,14 @@ def search(
     return selectors.search_territories(q, limit=limit)
 
 
-def _get(kind: str, code: str) -> Territory:
-    territory = selectors.territory_by_code(kind, code) if kind in TerritoryKind.values else None
-    if territory is None:
-        raise Http404(
-            _("Aucun territoire %(kind)s de code %(code)s.") % {"kind": kind, "code": code}
-        )
-    return territory
-
-
 @router.get("/{kind}/{code}", response=TerritoryOut, summary="Un territoire")
 def detail(request, kind: str, code: str):
-    return _get(kind, code)
+    return selectors.territory_or_404(kind, code)
 
 
 @router.get("/{kind}/{code}/members", response=list[TerritoryRef], summary="Ses membres")
 def members(request, kind: str, code: str):
-    return list(selectors.members_of(_get(kind, code)))
+    return list(selectors.members_of(selectors.territory_or_404(kind, code)))
 
 
 def _geojson_response(payload: dict) -> HttpResponse:
@@ -158,7 +140,7 @@ def _geojson_response(payload: dict) -> HttpResponse:
     },
 )
 def outline(request, kind: str, code: str):
-    territory = _get(kind, code)
+    territory = selectors.territory_or_404(kind, code)
     shape = get_object_or_404(TerritoryShape, territory=territory)
     return _geojson_response(_feature(territory, geo.from_wkb(shape.wkb)))
 
@@ -176,7 +158,7 @@ def outline(request, kind: str, code: str):
     },
 )
 def members_geojson(request, kind: str, code: str):
-    territory = _get(kind, code)
+    territory = selectors.territory_or_404(kind, code)
     members = list(selectors.members_of(territory))
     shapes = dict(
         TerritoryShape.objects.filter(territory__in=[m.pk for m in members]).values_list(
@@ -206,19 +188,3 @@ def _feature(territory, geometry) -> dict:
         },
         "geometry": json.loads(shapely.to_geojson(geometry)),
     }
-
-
-@router.get(
-    "/{kind}/{code}/team",
-    response=list[MemberOut],
-    auth=django_auth,
-    summary="Équipe du territoire (membres connectés seulement)",
-)
-def team(request, kind: str, code: str):
-    territory = _get(kind, code)
-    if not request.user.has_perm("territories.view_members", territory):
-        raise HttpError(403, _("Réservé à l'équipe du territoire."))
-    return [
-        MemberOut(email=m.user.email, display_name=m.user.display_name, role=m.role)
-        for m in Membership.objects.filter(territory=territory).select_related("user")
-    ]

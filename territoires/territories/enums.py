@@ -34,3 +34,24 @@ EPCI_TYPES = {
     "ME": _("métropole"),
     "MET69": _("métropole de Lyon"),
 }
+
+
+class PopulationBand(models.TextChoices):
+    """Bands of population: a facet of the search, a measure of comparable territories."""
+
+    UNDER_2000 = "<2000", _("moins de 2 000 hab.")
+    FROM_2000 = "2000-10000", _("2 000 à 10 000 hab.")
+    FROM_10000 = "10000-50000", _("10 000 à 50 000 hab.")
+    FROM_50000 = "50000-200000", _("50 000 à 200 000 hab.")
+    OVER_200000 = ">200000", _("plus de 200 000 hab.")
+
+    @classmethod
+    def of(cls, population: int | None) -> str:
+        """1999 -> '<2000', 2000 -> '2000-10000'; unknown -> ''."""
+        if population is None:
+            return ""
+        floors = ((200_000, cls.OVER_200000), (50_000, cls.FROM_50000), (10_000, cls.FROM_10000))
+        for floor, band in floors:
+            if population >= floor:
+                return band.value
+        return (cls.FROM_2000 if population >= 2000 else cls.UNDER_2000).value

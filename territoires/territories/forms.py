@@ -1,18 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from territoires.accounts.enums import Role
 from territoires.territories.enums import ProjectKind
-from territoires.territories.models import Territory
 from territoires.territories.project_files import ProjectFileError, parse_project_file
-
-
-class PresentationForm(forms.ModelForm):
-    class Meta:
-        model = Territory
-        fields = ["description"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 6})}
-        help_texts = {"description": _("Quelques lignes pour dire ce qui fait ce territoire.")}
 
 
 class ProjectTerritoryForm(forms.Form):
@@ -54,12 +44,3 @@ class ProjectTerritoryForm(forms.Form):
             raise forms.ValidationError(_("Indiquez au moins une commune ou un EPCI membre."))
         cleaned["codes"] = codes
         return cleaned
-
-
-class AddMemberForm(forms.Form):
-    email = forms.EmailField(label=_("Adresse électronique"))
-    role = forms.ChoiceField(label=_("Rôle"), choices=Role.choices, initial=Role.READER)
-
-
-class ChangeRoleForm(forms.Form):
-    role = forms.ChoiceField(label=_("Rôle"), choices=Role.choices)

@@ -96,7 +96,6 @@ class Territory(models.Model):
         help_text=_("Pour un arrondissement, une commune déléguée ou associée"),
     )
 
-    description = models.TextField(_("présentation"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -123,7 +122,7 @@ class Territory(models.Model):
 
     def get_absolute_url(self):
         return reverse(
-            "territories:detail",
+            "www:territory",
             kwargs={"kind": self.kind, "code": self.code, "slug": self.slug},
         )
 
@@ -223,48 +222,3 @@ class RegistryImport(models.Model):
 
     def __str__(self):
         return f"{self.source} {self.finished_at:%Y-%m-%d %H:%M}"
-
-
-class Portrait(models.Model):
-    """The portrait's large photograph and where its text comes from (the text itself is
-    the territory's presentation)."""
-
-    territory = models.OneToOneField(
-        Territory, primary_key=True, on_delete=models.CASCADE, related_name="portrait"
-    )
-    hero_photo = models.ForeignKey(
-        "initiatives.Photo",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("grande photo"),
-    )
-    source = models.CharField(_("source de la présentation"), max_length=300, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        verbose_name = _("portrait")
-
-    def __str__(self):
-        return f"portrait de {self.territory}"
-
-
-class KeyFigure(models.Model):
-    """A figure entered by the territory's team: its source is required."""
-
-    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="key_figures")
-    label = models.CharField(_("intitulé"), max_length=150)
-    value = models.DecimalField(_("valeur"), max_digits=16, decimal_places=2)
-    unit = models.CharField(_("unité"), max_length=40, blank=True)
-    year = models.PositiveSmallIntegerField(_("année"))
-    source = models.CharField(_("source"), max_length=300)
-    order = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        ordering = ["order", "pk"]
-        verbose_name = _("chiffre clé")
-        verbose_name_plural = _("chiffres clés")
-
-    def __str__(self):
-        return f"{self.label} : {self.value} {self.unit} ({self.year})"

@@ -1,69 +1,22 @@
-"""The search of the commons: initiatives, people's words and territories, with facets."""
+"""The search of the commons: every kind of document the apps register, with facets."""
 
 from datetime import date
 from urllib.parse import urlencode
 
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET
 
 from territoires.core import search, text
-from territoires.initiatives.enums import Fundamental, Lever
-from territoires.initiatives.models import Theme
-from territoires.territories.enums import TerritoryKind
-from territoires.territories.models import Territory
-from territoires.www.forms import KINDS, MAX_PAGE, POPULATION_BANDS, CommonsSearchForm
-
-FACETS = [
-    # (facet name in SearchResults, query parameter, heading)
-    ("kinds", "type", gettext_noop("Type de résultat")),
-    ("themes", "theme", gettext_noop("Thème")),
-    ("levers", "levier", gettext_noop("Levier")),
-    ("fundamentals", "fondamental", gettext_noop("Fondamental")),
-    ("territory_kinds", "territoire", gettext_noop("Type de territoire")),
-    ("regions", "region", gettext_noop("Région")),
-    ("population_bands", "population", gettext_noop("Population")),
-]
-
-
-def _labels():
-    return {
-        "type": dict(KINDS),
-        "theme": dict(Theme.objects.values_list("slug", "name")),
-        "levier": dict(Lever.choices),
-        "fondamental": dict(Fundamental.choices),
-        "territoire": dict(TerritoryKind.choices),
-        "region": dict(
-            Territory.objects.filter(kind=TerritoryKind.REGION).values_list("code", "name")
-        ),
-        "population": dict(POPULATION_BANDS),
-    }
+from territoires.core.search_form import MAX_PAGE, SearchForm
 
 
 @require_GET
 def commons_search(request):
-    labels = _labels()
-    form = CommonsSearchForm(
-        request.GET or None, themes=labels["theme"].items(), regions=labels["region"].items()
-    )
-    if request.GET and not form.is_valid():
-        return render(request, "www/search.html", {"form": form, "labels": labels}, status=400)
-    data = form.cleaned_data if request.GET else {}
-    query = search.SearchQuery(
-        text=data.get("q") or "",
-        kinds=tuple(data.get("type") or ()),
-        themes=tuple(data.get("theme") or ()),
-        levers=tuple(data.get("levier") or ()),
-        fundamentals=tuple(data.get("fondamental") or ()),
-        territory_kinds=tuple(data.get("territoire") or ()),
-        regions=tuple(data.get("region") or ()),
-        population_bands=tuple(data.get("population") or ()),
-        period_from=data.get("de"),
-        period_to=data.get("a"),
-        page=data.get("page") or 1,
-        per_page=20,
-    )
+    form = SearchForm(request.GET)
+    if not form.is_valid():
+        return render(request, "www/search.html", {"form": form}, status=400)
+    query = form.query(per_page=20)
     results = search.search(query)
     return render(
         request,
@@ -72,18 +25,14 @@ def commons_search(request):
             "form": form,
             "results": results,
             "search_query": query,
-            "facets": _facet_blocks(results, request.GET, labels),
+            "facets": _facet_blocks(form, results, request.GET),
             "periods": _period_options(results, request.GET),
             "pages": _pages(results, request.GET),
             # "ph" finds nothing: words that short are not completed as typed.
             "short_word_letters": text.MIN_PREFIX_LENGTH
             if not results.total and _has_short_last_word(query.text)
             else None,
-            "kind_labels": {
-                "initiative": _("Initiative"),
-                "verbatim": _("Paroles"),
-                "territory": _("Territoire"),
-            },
+            "kind_labels": {kind.name: kind.label for kind in search.kinds},
         },
     )
 
@@ -93,21 +42,24 @@ def _has_short_last_word(typed: str) -> bool:
     return bool(found) and len(found[-1]) < text.MIN_PREFIX_LENGTH
 
 
-def _facet_blocks(results, params, labels):
+def _facet_blocks(form, results, params):
     blocks = []
-    for facet, parameter, heading in FACETS:
-        selected = set(params.getlist(parameter))
+    for facet, field in form.facet_fields():
+        labels = dict(field.field.choices)
+        selected = set(params.getlist(facet.parameter))
         options = [
             {
                 "value": value,
-                "label": labels[parameter].get(value, value),
+                "label": labels.get(value, value),
                 "count": count,
                 "selected": value in selected,
             }
-            for value, count in results.facets.get(facet, [])
+            for value, count in results.facets.get(facet.name, [])
         ]
         if options:
-            blocks.append({"parameter": parameter, "heading": _(heading), "options": options})
+            blocks.append(
+                {"parameter": facet.parameter, "heading": facet.label, "options": options}
+            )
     return blocks
 
 
@@ -123,9 +75,7 @@ def _period_options(results, params):
         chosen = [(key, year) for key, year in (("de", first), ("a", last)) if year is not None]
         options.append(
             {
-                "label": _("avant %(year)s") % {"year": last + 1}
-                if first is None
-                else label.replace("-", "–"),
+                "label": _before(last) if first is None else label.replace("-", "–"),
                 "count": count,
                 "href": "?" + urlencode([*kept, *chosen]),
                 "selected": params.get("de", "") == str(first or "")
@@ -133,6 +83,10 @@ def _period_options(results, params):
             }
         )
     return options
+
+
+def _before(last_year: int) -> str:
+    return _("avant %(year)s") % {"year": last_year + 1}
 
 
 # Choosing a period resets these: its bounds, and the page.

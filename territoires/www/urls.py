@@ -6,11 +6,15 @@ from territoires.www import exports, search_views, views
 app_name = "www"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("atlas/couches/<slug:name>.geojson", views.atlas_layer, name="atlas_layer"),
     path("donnees/sources/", views.about_data, name="data"),
     path("recherche/", search_views.commons_search, name="search"),
     path("donnees/initiatives.csv", exports.initiatives_csv, name="export_initiatives_csv"),
     path("donnees/initiatives.json", exports.initiatives_json, name="export_initiatives_json"),
     path("donnees/territoires.geojson", exports.territories_geojson, name="export_territories"),
+    path("territoires/projets/nouveau/", views.project_form, name="project_create"),
+    path("territoires/projet/<code:code>/modifier/", views.project_form, name="project_edit"),
+    path("territoires/<str:kind>/<code:code>-<slug:slug>/", views.territory, name="territory"),
 ]
 if settings.BENCH_FLOOR:
     urlpatterns.append(path("bench/bonjour/", views.hello, name="hello"))

@@ -1,23 +1,158 @@
-from django.http import HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+import json
 
-from territoires.territories import selectors, services
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from territoires.core import atlas, portrait
+from territoires.core.permissions import require_perm
+from territoires.initiatives.models import Portrait
+from territoires.territories import selectors
 from territoires.territories.enums import TerritoryKind
-from territoires.territories.views import legend_breaks
+from territoires.territories.forms import ProjectTerritoryForm
+from territoires.territories.models import Territory
+from territoires.territories.services import atlas as atlas_tiles
+from territoires.territories.services.projects import UnknownCodes
+from territoires.www import services
 
 
 @require_GET
 def home(request):
-    """The atlas of France: régions, départements, EPCI and communes following the zoom."""
-    regions = selectors.Territory.objects.of_kind(TerritoryKind.REGION).order_by("name")
+    """The atlas of France: régions, départements, EPCI and communes following the zoom,
+    and the layers the apps contribute."""
+    regions = Territory.objects.of_kind(TerritoryKind.REGION).order_by("name")
     context = {
-        "tiles_version": services.tiles_version(),
+        "tiles_version": atlas_tiles.tiles_version(),
         "breaks": legend_breaks(),
         "regions": regions,
         "counts": selectors.count_by_kind(),
+        "layers": [
+            {"name": layer.name, "label": str(layer.label), "description": str(layer.description)}
+            for layer in atlas.layers
+        ],
     }
     return render(request, "www/home.html", context)
+
+
+def legend_breaks():
+    """Class breaks of the atlas colour scale, cached until the next import."""
+    key = f"atlas-breaks-{atlas_tiles.registry_fingerprint()}"
+    breaks = cache.get(key)
+    if breaks is None:
+        breaks = atlas_tiles.colour_breaks()
+        cache.set(key, breaks, None)
+    return breaks
+
+
+@require_GET
+def atlas_layer(request, name):
+    """A layer of the atlas as GeoJSON: a point per territory (the middle of its outline's
+    box), its name and page, and what the layer says of it."""
+    layer = atlas.layers.get(name)
+    if layer is None:
+        raise Http404(_("Couche inconnue."))
+    properties = layer.territories()
+    territories = Territory.objects.filter(pk__in=properties, west__isnull=False).only(
+        "kind", "code", "name", "slug", "west", "south", "east", "north"
+    )
+    features = [
+        {
+            "type": "Feature",
+            "id": territory.pk,
+            "geometry": {
+                "type": "Point",
+                "coordinates": [
+                    round((territory.west + territory.east) / 2, 5),
+                    round((territory.south + territory.north) / 2, 5),
+                ],
+            },
+            "properties": {
+                "name": territory.name,
+                "kind": territory.kind,
+                "url": territory.get_absolute_url(),
+                **properties[territory.pk],
+            },
+        }
+        for territory in territories.order_by("pk")
+    ]
+    payload = {"type": "FeatureCollection", "name": layer.name, "features": features}
+    return HttpResponse(
+        json.dumps(payload, ensure_ascii=False, separators=(",", ":")),
+        content_type="application/geo+json",
+    )
+
+
+@require_GET
+def territory(request, kind, code, slug=None):
+    """A territory's page: its portrait, made of the sections the apps register."""
+    found = selectors.territory_or_404(kind, code)
+    if slug != found.slug:
+        return redirect(found, permanent=True)
+    sections = portrait.render_all(request, found)
+    context = {
+        "territory": found,
+        "top": [html for section, html in sections if section.region == portrait.TOP],
+        "sections": [html for section, html in sections if section.region == portrait.MAIN],
+        "can_see_team": request.user.has_perm("territories.view_members", found),
+        "can_edit_project": found.is_project
+        and request.user.has_perm("territories.change_project", found),
+    }
+    return render(request, "www/territory.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_form(request, code=None):
+    project = None
+    if code:
+        project = selectors.territory_or_404(TerritoryKind.PROJECT, code)
+        require_perm(request.user, "territories.change_project", project)
+    else:
+        require_perm(request.user, "territories.add_project")
+    form = ProjectTerritoryForm(
+        request.POST or None, request.FILES or None, initial=_initial(project)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            project, _created = services.save_project(
+                name=form.cleaned_data["name"],
+                subkind=form.cleaned_data["subkind"],
+                presentation=form.cleaned_data["description"],
+                member_codes=form.cleaned_data["codes"],
+                code=project.code if project else None,
+                by=request.user,
+            )
+        except UnknownCodes as error:
+            form.add_error(
+                None,
+                _("Codes inconnus, rien n'a été enregistré : %(codes)s")
+                % {"codes": ", ".join(error.codes)},
+            )
+        else:
+            messages.success(request, _("Territoire de projet enregistré."))
+            return redirect(project)
+    return render(
+        request,
+        "www/project_form.html",
+        {"form": form, "project": project},
+        status=400 if form.errors else 200,
+    )
+
+
+def _initial(project) -> dict:
+    if project is None:
+        return {}
+    presentation = Portrait.objects.filter(territory=project).values_list("presentation", flat=True)
+    return {
+        "name": project.name,
+        "subkind": project.subkind,
+        "description": presentation.first() or "",
+        "member_codes": " ".join(project.project_members.values_list("member__code", flat=True)),
+    }
 
 
 @require_GET

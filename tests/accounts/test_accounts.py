@@ -4,7 +4,7 @@ from django.core import mail
 from django.core.management import call_command
 
 from territoires.accounts.models import User
-from tests.factories import PASSWORD, UserFactory
+from tests.accounts.factories import PASSWORD, UserFactory
 
 
 def test_login_with_email_and_password(client):

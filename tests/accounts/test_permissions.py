@@ -3,8 +3,10 @@
 import pytest
 
 from territoires.accounts.enums import Role
-from territoires.territories import services
-from tests.factories import MembershipFactory, UserFactory, commune
+from territoires.initiatives.models import Portrait
+from territoires.www.services import save_project
+from tests.accounts.factories import MembershipFactory, UserFactory
+from tests.territories.factories import commune
 
 ANONYMOUS = "anonymous"
 USERS = [
@@ -32,9 +34,7 @@ def people():
     ).user
     fanny = UserFactory(email="fanny@example.org", facilitator=True)
     sam = UserFactory(email="sam@example.org", staff=True)
-    project, _ = services.save_project_territory(
-        name="PETR matrice", member_codes=["06084"], by=alice
-    )
+    project, _ = save_project(name="PETR matrice", member_codes=["06084"], by=alice)
     return {
         "alice_admin": alice,
         "bob_contributor": bob,
@@ -85,7 +85,7 @@ MATRIX = {
     "edit presentation (save)": (
         "post",
         lambda p: _url(p["town"], "presentation/"),
-        {"description": "Texte"},
+        {"presentation": "Texte"},
         {"alice_admin", "bob_contributor", "sam_staff"},
     ),
     "see team": (
@@ -154,11 +154,10 @@ def test_contributor_edits_presentation_in_place_with_htmx(client, people):
     form = client.get(url, headers={"HX-Request": "true"})
     assert "<html" not in form.text and "<textarea" in form.text
     saved = client.post(
-        url, {"description": "Une commune pionnière."}, headers={"HX-Request": "true"}
+        url, {"presentation": "Une commune pionnière."}, headers={"HX-Request": "true"}
     )
     assert saved.status_code == 200 and "Une commune pionnière." in saved.text
-    people["town"].refresh_from_db()
-    assert people["town"].description == "Une commune pionnière."
+    assert Portrait.objects.get(territory=people["town"]).presentation == "Une commune pionnière."
 
 
 def test_adding_an_unknown_email_is_a_clear_400(client, people):

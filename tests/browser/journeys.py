@@ -1,6 +1,6 @@
 """Steps the browser journeys share."""
 
-from tests.factories import PASSWORD
+from tests.accounts.factories import PASSWORD
 
 
 def log_in(page, email: str) -> None:

@@ -9,9 +9,11 @@ import pytest
 from territoires.accounts.enums import Role
 from territoires.initiatives.demo import load_demo_commons
 from territoires.initiatives.models import Theme
+from tests.accounts.factories import MembershipFactory
 from tests.browser.journeys import log_in
 from tests.browser.test_atlas_journey import MOUANS_SARTOUX, wait_for_idle_map
-from tests.factories import InitiativeFactory, MembershipFactory, commune
+from tests.initiatives.factories import InitiativeFactory
+from tests.territories.factories import commune
 
 pytestmark = pytest.mark.browser
 
@@ -31,9 +33,9 @@ def commons():
         territory=commune("06004"),
     )
     solar.themes.set([energy])
-    from territoires.initiatives.services import reindex_commons
+    from territoires.core import search
 
-    reindex_commons()
+    search.reindex()
     return solar
 
 
@@ -49,7 +51,7 @@ def test_from_the_atlas_to_the_commons(page, commons):
     page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
     page.wait_for_url(re.compile(r"/territoires/commune/06084-mouans-sartoux/$"))
 
-    page.locator("#initiatives").get_by_role("link", name=PACT2_INITIATIVE).click()
+    page.locator("#section-initiatives").get_by_role("link", name=PACT2_INITIATIVE).click()
     assert page.locator("h1").inner_text() == PACT2_INITIATIVE
 
     page.get_by_role("navigation", name="Navigation principale").get_by_role(
@@ -67,7 +69,7 @@ def test_from_the_atlas_to_the_commons(page, commons):
     assert page.locator("h1").inner_text() == "Centrale photovoltaïque sur les toits des écoles"
 
     page.goto(page.base_url + commune("06084").get_absolute_url())
-    similar = page.locator("section[aria-labelledby=similar-title] .card a").first
+    similar = page.locator("section[aria-labelledby=similaires-title] .card a").first
     name = similar.inner_text()
     similar.click()
     assert page.locator("h1").inner_text() == name
@@ -107,6 +109,6 @@ def test_contributor_creates_an_initiative_with_its_actor(page):
     page.wait_for_url(re.compile(r"/initiatives/legumerie-des-cantines/$"))
     assert page.locator("h1").inner_text() == "Légumerie des cantines"
     page.goto(page.base_url + commune("06084").get_absolute_url())
-    actors = page.locator("section#acteurs")
+    actors = page.locator("section#section-acteurs")
     assert actors.get_by_text("Régie agricole municipale").is_visible()
     assert actors.get_by_role("link", name="Légumerie des cantines").is_visible()

@@ -3,11 +3,13 @@
 import pytest
 
 from territoires.accounts.enums import Role
-from territoires.initiatives.models import InitiativeContact, Verbatim
-from territoires.initiatives.services import reindex_commons, save_video
-from territoires.territories.models import KeyFigure
+from territoires.core import search
+from territoires.initiatives.models import InitiativeContact, KeyFigure, Verbatim
+from territoires.initiatives.services import add_video, set_presentation
+from tests.accounts.factories import MembershipFactory
 from tests.browser.journeys import log_in
-from tests.factories import InitiativeFactory, MembershipFactory, commune
+from tests.initiatives.factories import InitiativeFactory
+from tests.territories.factories import commune
 
 pytestmark = pytest.mark.browser
 
@@ -28,8 +30,7 @@ def phone(page):
 def portrait():
     """Mouans-Sartoux with a portrait's sections filled, long words and links included."""
     town = commune("06084")
-    town.description = "Une commune pionnière de l'alimentation durable. " * 6
-    town.save()
+    set_presentation(town, "Une commune pionnière de l'alimentation durable. " * 6)
     KeyFigure.objects.create(
         territory=town,
         label="Part de produits bio dans les cantines",
@@ -52,7 +53,7 @@ def portrait():
         category="habitant",
         state="published",
     )
-    save_video("https://www.youtube.com/watch?v=dQw4w9WgXcQ", title="La régie", territory=town)
+    add_video("https://www.youtube.com/watch?v=dQw4w9WgXcQ", title="La régie", territory=town)
     MembershipFactory(user__email="bob@example.org", role=Role.CONTRIBUTOR)
     return town
 
@@ -69,7 +70,7 @@ def open_portrait(page, town):
 def test_the_portrait_fits_a_phone_and_shows_its_actors(phone, portrait):
     open_portrait(phone, portrait)
     assert horizontal_overflow(phone) <= 0
-    actors = phone.locator("#acteurs")
+    actors = phone.locator("#section-acteurs")
     assert actors.get_by_role("heading", name="Acteurs").is_visible()
     assert actors.get_by_role(
         "link", name="Maison d'éducation à l'alimentation durable"
@@ -88,7 +89,7 @@ def test_the_portrait_fits_a_phone_for_the_team(phone, portrait):
 
 def test_the_search_and_the_team_fit_a_phone(phone, portrait):
     """Bugs: the search box pushed its button off the screen; the team table was 609 px."""
-    reindex_commons()
+    search.reindex()
     phone.goto(phone.base_url + "/recherche/?q=cantines")
     assert horizontal_overflow(phone) <= 0
     # On a phone the results come first; a link leads to the filters below them.

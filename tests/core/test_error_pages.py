@@ -5,7 +5,8 @@ from django.urls import reverse
 from django.views.defaults import server_error
 
 from territoires.accounts.enums import Role
-from tests.factories import MembershipFactory, commune
+from tests.accounts.factories import MembershipFactory
+from tests.territories.factories import commune
 
 
 def test_a_form_sent_without_its_csrf_token_explains_it_expired():
@@ -21,7 +22,7 @@ def test_a_body_over_the_upload_limit_is_a_french_400(client, settings):
     membership = MembershipFactory(role=Role.CONTRIBUTOR)
     client.force_login(membership.user)
     town = commune("06084")
-    address = reverse("territories:edit_presentation", args=[town.kind, town.code, town.slug])
+    address = reverse("portraits:presentation", args=[town.kind, town.code, town.slug])
     text = "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)
     response = client.post(address, {"description": text})
     assert response.status_code == 400

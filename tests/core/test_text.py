@@ -4,7 +4,6 @@ import pytest
 
 from territoires.core.text import (
     MIN_PREFIX_LENGTH,
-    POPULATION_BANDS,
     STOP_WORDS,
     analyze,
     highlight,
@@ -12,7 +11,6 @@ from territoires.core.text import (
     parse_query,
     periods,
     periods_overlapping,
-    population_band,
     unaccent,
     words,
 )
@@ -163,27 +161,6 @@ def test_highlight_without_match_shows_the_start():
 def test_highlight_completes_a_prefix():
     snippet = highlight("Panneaux photovoltaïques", [], prefixes=["photovolt"])
     assert snippet == "Panneaux <mark>photovoltaïques</mark>"
-
-
-@pytest.mark.parametrize(
-    ("population", "band"),
-    [
-        (None, ""),
-        (0, "<2000"),
-        (1999, "<2000"),
-        (2000, "2000-10000"),
-        (9999, "2000-10000"),
-        (10000, "10000-50000"),
-        (49999, "10000-50000"),
-        (50000, "50000-200000"),
-        (199999, "50000-200000"),
-        (200000, ">200000"),
-        (2_100_000, ">200000"),
-    ],
-)
-def test_population_band(population, band):
-    assert population_band(population) == band
-    assert band == "" or band in POPULATION_BANDS
 
 
 def test_periods_up_to_the_current_year():

@@ -6,13 +6,9 @@ from django.contrib.auth.models import AnonymousUser
 from territoires.accounts.enums import Role
 from territoires.initiatives.models import InitiativeContact
 from territoires.initiatives.selectors import territory_actors
-from tests.factories import InitiativeFactory, MembershipFactory, UserFactory, commune
-
-
-@pytest.fixture
-def bob():
-    """Contributor of Mouans-Sartoux: part of the team, sees its drafts."""
-    return MembershipFactory(user__email="bob@example.org", role=Role.CONTRIBUTOR).user
+from tests.accounts.factories import MembershipFactory, UserFactory
+from tests.initiatives.factories import InitiativeFactory
+from tests.territories.factories import commune
 
 
 @pytest.fixture
@@ -87,7 +83,7 @@ def test_visitors_and_readers_see_the_actors_of_published_initiatives_only(clien
         if user:
             client.force_login(user)
         text = portrait(client)
-        assert 'id="actors-title"' in text
+        assert 'id="acteurs-title"' in text
         assert "Chambre d&#x27;agriculture" in text and "Conseil technique" in text
         assert 'href="https://mead.example.org/"' in text
         assert "Régie agricole</a>" in text and "Cantines bio</a>" in text
@@ -98,7 +94,7 @@ def test_visitors_and_readers_see_the_actors_of_published_initiatives_only(clien
 def test_the_team_sees_the_actors_of_drafts_marked_as_drafts(client, commons, bob):
     client.force_login(bob)
     text = portrait(client)
-    section = text[text.index('id="acteurs"') :]
+    section = text[text.index('id="section-acteurs"') :]
     section = section[: section.index("</section>")]
     assert "Coopérative Légumes du Pays" in section and "Projet de légumerie" in section
     assert section.count('class="badge badge-draft">brouillon') == 1
@@ -110,12 +106,12 @@ def test_no_heading_for_visitors_without_actors_a_hint_for_the_team(client, bob)
     draft = InitiativeFactory(title="Brouillon")
     contact(draft, "Association des jardins")
     text = portrait(client)
-    assert "Sans contact" in text and 'id="actors-title"' not in text
+    assert "Sans contact" in text and 'id="acteurs-title"' not in text
     assert "Association des jardins" not in text
     InitiativeContact.objects.all().delete()
     client.force_login(bob)
     text = portrait(client)
-    assert 'id="actors-title"' in text
+    assert 'id="acteurs-title"' in text
     assert "Les structures indiquées dans les contacts des initiatives" in text
 
 

@@ -1,3 +1,4 @@
+import io
 import json
 import re
 from datetime import date, timedelta
@@ -8,19 +9,9 @@ from territoires.accounts.enums import Role
 from territoires.core import search
 from territoires.initiatives.models import Initiative, Verbatim
 from territoires.initiatives.services import save_verbatim
-from tests.factories import (
-    InitiativeFactory,
-    MembershipFactory,
-    UserFactory,
-    commune,
-    jpeg_with_gps,
-)
-
-
-@pytest.fixture
-def bob():
-    """Contributor of Mouans-Sartoux."""
-    return MembershipFactory(user__email="bob@example.org", role=Role.CONTRIBUTOR).user
+from tests.accounts.factories import MembershipFactory, UserFactory
+from tests.initiatives.factories import InitiativeFactory, jpeg_with_gps
+from tests.territories.factories import commune
 
 
 def test_markdown_is_sanitised_on_render(client):
@@ -258,7 +249,7 @@ def test_verbatims_api_lists_only_consented_and_published(django_capture_on_comm
     assert [item["text"] for item in data] == ["Nommée"]
 
 
-def test_hero_photo_upload_is_resized_and_stripped(client, bob):
+def test_hero_photo_upload_is_resized_and_stripped(client, bob, django_capture_on_commit_callbacks):
     from django.core.files.storage import default_storage
     from django.core.files.uploadedfile import SimpleUploadedFile
     from PIL import Image
@@ -274,14 +265,15 @@ def test_hero_photo_upload_is_resized_and_stripped(client, bob):
         url, {"image": SimpleUploadedFile("p.jpg", b"not an image"), "alt": "x", "credit": "y"}
     )
     assert fake.status_code == 400 and "JPEG, PNG ou WebP" in fake.text
-    response = client.post(
-        url,
-        {
-            "image": SimpleUploadedFile("p.jpg", jpeg_with_gps()),
-            "alt": "Les champs de la régie",
-            "credit": "Commune",
-        },
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the variants' task
+        response = client.post(
+            url,
+            {
+                "image": SimpleUploadedFile("p.jpg", jpeg_with_gps()),
+                "alt": "Les champs de la régie",
+                "credit": "Commune",
+            },
+        )
     assert response.status_code == 302
     town.refresh_from_db()
     photo = town.portrait.hero_photo
@@ -296,6 +288,15 @@ def test_hero_photo_upload_is_resized_and_stripped(client, bob):
     assert b"".join(served.streaming_content).startswith(b"RIFF")  # WebP
     assert served.status_code == 200 and served["Content-Type"].startswith("image/")
     assert client.get("/media/../secret_key").status_code == 400  # outside the folder
+
+
+def a_real_pdf() -> bytes:
+    from pypdf import PdfWriter
+
+    writer, buffer = PdfWriter(), io.BytesIO()
+    writer.add_blank_page(595, 842)
+    writer.write(buffer)
+    return buffer.getvalue()
 
 
 def test_contacts_and_pdf_resources_with_the_initiative(client, bob):
@@ -322,7 +323,7 @@ def test_contacts_and_pdf_resources_with_the_initiative(client, bob):
     refused = client.post(url, {**base, "resources-0-document": png})
     assert refused.status_code == 400 and "PDF" in refused.text
     assert not initiative.contacts.exists()
-    pdf = SimpleUploadedFile("bilan.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    pdf = SimpleUploadedFile("bilan.pdf", a_real_pdf())
     saved = client.post(url, {**base, "resources-0-document": pdf})
     assert saved.status_code == 302
     assert initiative.contacts.get().website == "https://regie.example.org"
@@ -400,7 +401,7 @@ def test_dates_out_of_time_are_refused(client, bob):
         ({"theme": "inconnu"}, "theme : valeur inconnue inconnu"),
         ({"region": "abc"}, "region : valeur inconnue abc"),
         ({"population": "xyz"}, "population : valeur inconnue xyz"),
-        ({"de": "2020", "a": "2010"}, "la fin de la période précède son début"),
+        ({"de": "2020", "a": "2010"}, "La fin de la période précède son début"),
     ],
 )
 def test_the_api_refuses_the_filters_the_search_page_refuses(client, params, message):

@@ -11,36 +11,11 @@ from PIL import ExifTags, Image
 
 from territoires.accounts.enums import Role
 from territoires.initiatives import services
-from territoires.initiatives.models import Milestone, Photo
-from territoires.territories.models import Portrait
-from tests.factories import (
-    InitiativeFactory,
-    MembershipFactory,
-    MilestoneFactory,
-    UserFactory,
-    commune,
-    jpeg_with_gps,
-)
+from territoires.initiatives.models import Milestone, Photo, Portrait
+from tests.accounts.factories import MembershipFactory, UserFactory
+from tests.initiatives.factories import InitiativeFactory, MilestoneFactory, jpeg_with_gps
 
 HTMX = {"HX-Request": "true"}
-
-
-@pytest.fixture
-def town():
-    return commune("06084")
-
-
-@pytest.fixture
-def elsewhere():
-    return commune("06004")
-
-
-@pytest.fixture
-def bob(town):
-    """Contributor of Mouans-Sartoux."""
-    return MembershipFactory(
-        user__email="bob@example.org", territory=town, role=Role.CONTRIBUTOR
-    ).user
 
 
 @pytest.fixture
@@ -57,7 +32,7 @@ def milestone_with_photo(town):
 
 def add_url(territory):
     return reverse(
-        "territories:portrait_section",
+        "portraits:section",
         args=[territory.kind, territory.code, territory.slug, "jalons"],
     )
 
@@ -65,7 +40,7 @@ def add_url(territory):
 def edit_url(milestone, territory=None):
     territory = territory or milestone.territory
     return reverse(
-        "territories:portrait_section_edit",
+        "portraits:section_edit",
         args=[territory.kind, territory.code, territory.slug, "jalons", milestone.pk],
     )
 
@@ -73,7 +48,7 @@ def edit_url(milestone, territory=None):
 def delete_url(milestone):
     territory = milestone.territory
     return reverse(
-        "territories:portrait_section_delete",
+        "portraits:section_delete",
         args=[territory.kind, territory.code, territory.slug, "jalons", milestone.pk],
     )
 
@@ -103,7 +78,9 @@ def stored_files(photo):
     return [variant["name"] for variant in photo.variants]
 
 
-def test_team_adds_a_milestone_with_its_photo_and_initiatives(client, bob, town, elsewhere):
+def test_team_adds_a_milestone_with_its_photo_and_initiatives(
+    client, bob, town, elsewhere, django_capture_on_commit_callbacks
+):
     regie = InitiativeFactory(title="Régie agricole municipale", published=True)
     draft = InitiativeFactory(title="Maison de l'alimentation")
     foreign = InitiativeFactory(title="Tiers-lieu voisin", territory=elsewhere, published=True)
@@ -115,16 +92,17 @@ def test_team_adds_a_milestone_with_its_photo_and_initiatives(client, bob, town,
     assert f'name="initiatives" value="{draft.pk}"' in form.text  # drafts may be linked
     assert foreign.title not in form.text
 
-    response = client.post(
-        add_url(town),
-        milestone_data(
-            image=photo_upload(),
-            alt="Les serres de la régie",
-            credit="Commune de Mouans-Sartoux",
-            initiatives=[regie.pk, draft.pk],
-        ),
-        headers=HTMX,
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the variants' task
+        response = client.post(
+            add_url(town),
+            milestone_data(
+                image=photo_upload(),
+                alt="Les serres de la régie",
+                credit="Commune de Mouans-Sartoux",
+                initiatives=[regie.pk, draft.pk],
+            ),
+            headers=HTMX,
+        )
 
     assert response.status_code == 200
     milestone = Milestone.objects.get(title="La régie agricole")
@@ -134,22 +112,28 @@ def test_team_adds_a_milestone_with_its_photo_and_initiatives(client, bob, town,
         "Commune de Mouans-Sartoux",
     )
     assert milestone.photo.territory == town
-    shown = timeline(response.text)  # the section, swapped in place
+    # The section, swapped in place: the variants are still being made in the background.
+    assert "Photo en cours de préparation" in timeline(response.text)
+    assert regie.get_absolute_url() in timeline(response.text)
+    shown = timeline(client.get(town.get_absolute_url()).text)  # once they are
     assert "<picture>" in shown and 'type="image/webp"' in shown and " 960w" in shown
     assert 'alt="Les serres de la régie"' in shown and "© Commune de Mouans-Sartoux" in shown
     assert regie.get_absolute_url() in shown and draft.get_absolute_url() in shown
 
 
-def test_the_photo_is_stored_without_its_metadata(client, bob, town):
+def test_the_photo_is_stored_without_its_metadata(
+    client, bob, town, django_capture_on_commit_callbacks
+):
     source = jpeg_with_gps()
     assert Image.open(io.BytesIO(source)).getexif().get_ifd(ExifTags.IFD.GPSInfo)  # Sanity.
     client.force_login(bob)
 
-    client.post(
-        add_url(town),
-        milestone_data(image=photo_upload(source), alt="Les serres", credit="Commune"),
-        headers=HTMX,
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the variants' task
+        client.post(
+            add_url(town),
+            milestone_data(image=photo_upload(source), alt="Les serres", credit="Commune"),
+            headers=HTMX,
+        )
 
     photo = Milestone.objects.get(title="La régie agricole").photo
     assert {variant["format"] for variant in photo.variants} == {"webp", "jpeg"}

@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from tests.factories import commune
+from tests.territories.factories import commune
 
 
 def test_openapi_description_lists_the_endpoints(client):
@@ -107,7 +107,7 @@ def test_search_endpoint(client):
 
 def test_team_endpoint_needs_a_member(client):
     from territoires.accounts.enums import Role
-    from tests.factories import MembershipFactory, UserFactory
+    from tests.accounts.factories import MembershipFactory, UserFactory
 
     assert client.get("/api/v1/territories/commune/06084/team").status_code == 401
     outsider = UserFactory()

@@ -4,11 +4,12 @@ import shutil
 import pytest
 from django.core.management import CommandError, call_command
 
-from territoires.territories import cog, services
+from territoires.territories import cog
 from territoires.territories.enums import TerritoryKind
 from territoires.territories.models import RegistryImport, Territory, TerritoryShape
+from territoires.territories.services import registry_import
 from tests.conftest import SAMPLE_DIR
-from tests.factories import commune, territory
+from tests.territories.factories import commune, territory
 
 PIONEERS = {
     # INSEE code: (name, EPCI SIREN, département, région)
@@ -61,13 +62,13 @@ def test_postcodes_are_kept():
 
 
 def test_second_import_changes_nothing():
-    report = services.import_registry(SAMPLE_DIR, force=True)
+    report = registry_import.import_registry(SAMPLE_DIR, force=True)
     assert report.changes == 0
     assert report.unchanged == Territory.objects.exclude(kind=TerritoryKind.PROJECT).count()
 
 
 def test_unchanged_source_is_skipped_without_reading(settings):
-    report = services.import_registry(SAMPLE_DIR)
+    report = registry_import.import_registry(SAMPLE_DIR)
     assert report.skipped
 
 
@@ -134,22 +135,22 @@ def test_lenient_import_applies_valid_rows_and_reports_the_rest(tmp_path, capsys
 def test_import_is_atomic_when_interrupted(monkeypatch):
     """Killed in the middle of writing, the database is as before."""
     before = dict(Territory.objects.values_list("code", "population").filter(kind="commune"))
-    original = services._apply_shapes
+    original = registry_import._apply_shapes
 
     def crash(*args, **kwargs):
         original(*args, **kwargs)
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(services, "_apply_shapes", crash)
+    monkeypatch.setattr(registry_import, "_apply_shapes", crash)
     Territory.objects.filter(kind="commune", code="06084").update(population=1)
     snapshot = dict(Territory.objects.values_list("code", "population").filter(kind="commune"))
     with pytest.raises(KeyboardInterrupt):
-        services.import_registry(SAMPLE_DIR, force=True)
+        registry_import.import_registry(SAMPLE_DIR, force=True)
     assert (
         dict(Territory.objects.values_list("code", "population").filter(kind="commune")) == snapshot
     )
-    monkeypatch.setattr(services, "_apply_shapes", original)
-    report = services.import_registry(SAMPLE_DIR, force=True)
+    monkeypatch.setattr(registry_import, "_apply_shapes", original)
+    report = registry_import.import_registry(SAMPLE_DIR, force=True)
     assert report.updated >= 1
     assert (
         dict(Territory.objects.values_list("code", "population").filter(kind="commune")) == before

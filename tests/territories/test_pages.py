@@ -1,7 +1,7 @@
 import pytest
 
 from territoires.territories.enums import TerritoryKind
-from tests.factories import commune, territory
+from tests.territories.factories import commune, territory
 
 
 def test_commune_page_shows_figures_sources_and_parents(client):
@@ -93,9 +93,9 @@ def test_tiles_hold_the_four_levels_with_names_and_populations():
 
     import mapbox_vector_tile
 
-    from territoires.territories import services
+    from territoires.territories.services import atlas
 
-    archive = services.open_archive()
+    archive = atlas.open_archive()
     # Zoom 8 tile over Grasse, Alpes-Maritimes.
     x, y = 132, 93
     layers = mapbox_vector_tile.decode(gzip.decompress(archive.tile(8, x, y)))

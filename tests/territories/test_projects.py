@@ -1,16 +1,16 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from territoires.territories import services
 from territoires.territories.enums import TerritoryKind
 from territoires.territories.models import Territory
 from territoires.territories.project_files import ProjectFileError, parse_project_file
-from tests.factories import commune, territory
+from territoires.territories.services import projects
+from tests.territories.factories import commune, territory
 
 
 def test_project_outline_is_the_union_and_population_the_sum_without_double_counting():
     epci = commune("06084").epci
-    project, created = services.save_project_territory(
+    project, created = projects.save_project_territory(
         name="Pays de test", member_codes=[epci.code, "06084", "06004"], subkind="pays"
     )
     assert created and project.kind == TerritoryKind.PROJECT and project.code.startswith("P")
@@ -27,8 +27,8 @@ def test_project_outline_is_the_union_and_population_the_sum_without_double_coun
 
 def test_unknown_codes_are_refused_with_their_list_and_nothing_written():
     before = Territory.objects.filter(kind=TerritoryKind.PROJECT).count()
-    with pytest.raises(services.UnknownCodes) as error:
-        services.save_project_territory(name="Faux", member_codes=["06084", "99999", "123456789"])
+    with pytest.raises(projects.UnknownCodes) as error:
+        projects.save_project_territory(name="Faux", member_codes=["06084", "99999", "123456789"])
     assert error.value.codes == ["123456789", "99999"]
     assert Territory.objects.filter(kind=TerritoryKind.PROJECT).count() == before
 
@@ -86,15 +86,15 @@ def test_bad_project_files_get_a_french_message(name, content, message):
 
 
 def test_project_page_lists_members(client):
-    project, _ = services.save_project_territory(name="PETR page", member_codes=["06084"])
+    project, _ = projects.save_project_territory(name="PETR page", member_codes=["06084"])
     response = client.get(project.get_absolute_url())
     assert response.status_code == 200
     assert "Mouans-Sartoux" in response.text and "territoire de projet" in response.text.lower()
 
 
 def test_registry_reimport_refreshes_projects():
-    project, _ = services.save_project_territory(name="PETR refresh", member_codes=["06084"])
+    project, _ = projects.save_project_territory(name="PETR refresh", member_codes=["06084"])
     Territory.objects.filter(pk=project.pk).update(population=1)
-    services.refresh_all_projects()
+    projects.refresh_all_projects()
     project.refresh_from_db()
     assert project.population == territory("commune", "06084").population

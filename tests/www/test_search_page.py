@@ -5,11 +5,12 @@ import re
 import pytest
 from django.core.management import call_command
 
+from territoires.core import search
 from territoires.core.models import SearchDocument
-from territoires.initiatives.services import reindex_commons
-from territoires.territories.services import reindex_territories
+from territoires.territories.search_documents import territory_documents
 from territoires.www import search_views
-from tests.factories import InitiativeFactory, commune
+from tests.initiatives.factories import InitiativeFactory
+from tests.territories.factories import commune
 
 
 @pytest.fixture
@@ -17,7 +18,7 @@ def commons():
     InitiativeFactory(title="Ombrière solaire", published=True, start_year=2016, end_year=2017)
     InitiativeFactory(title="Ombrière de marché", published=True, start_year=2021)
     InitiativeFactory(title="Ombrière ancienne", published=True, start_year=1998, end_year=1999)
-    reindex_commons()
+    search.reindex(["initiative", "verbatim", "portrait"])
 
 
 def test_periods_are_offered_with_their_counts(client, commons):
@@ -64,7 +65,7 @@ def test_error_messages_name_the_parameter(client, commons):
 def test_the_last_page_offered_is_one_that_can_be_asked(client):
     for number in range(3):
         InitiativeFactory(title=f"Lavoir {number}", published=True)
-    reindex_commons()
+    search.reindex(["initiative", "verbatim", "portrait"])
     response = client.get("/recherche/", {"q": "lavoir"})
     assert response.context["pages"]["last"] == 1
     results = response.context["results"]
@@ -75,7 +76,7 @@ def test_the_last_page_offered_is_one_that_can_be_asked(client):
 
 def test_a_commune_is_found_by_its_postcode_with_a_readable_snippet(client):
     town = commune("06084")
-    reindex_territories(type(town).objects.filter(pk=town.pk))
+    search.index_documents(territory_documents(type(town).objects.filter(pk=town.pk)))
     response = client.get("/recherche/", {"q": town.postcodes.split()[0]})
     (hit,) = response.context["results"].hits
     assert hit.title == "Mouans-Sartoux"
@@ -103,3 +104,19 @@ def test_reindex_search_refreshes_every_document(client):
     call_command("reindex_search", verbosity=0)
     response = client.get("/recherche/", {"q": town.postcodes.split()[0]})
     assert [hit.title for hit in response.context["results"].hits] == ["Mouans-Sartoux"]
+
+
+def test_the_search_page_and_the_api_lists_cost_few_queries(
+    client, commons, django_assert_max_num_queries
+):
+    """Whatever the number of results: the index state, the engine, one page of documents,
+    the facets' vocabularies; the API adds the page's initiatives and their relations."""
+    client.get("/recherche/", {"q": "ombrière"})  # the facet table is built once
+    with django_assert_max_num_queries(8):
+        client.get("/recherche/", {"q": "ombrière", "theme": "energie"})
+    with django_assert_max_num_queries(8):
+        client.get("/recherche/")
+    with django_assert_max_num_queries(11):
+        client.get("/api/v1/initiatives", {"q": "ombrière"})
+    with django_assert_max_num_queries(3):
+        client.get("/api/v1/territories/", {"kind": "commune", "limit": 100})

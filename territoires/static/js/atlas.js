@@ -149,8 +149,48 @@
     });
     map.on("click", layerId, function (event) {
       var feature = event.features[0];
-      if (feature && shown(level)) window.location.href = "/territoires/" + level[0] + "/" + feature.properties.code + "/";
+      if (feature && shown(level) && !onMarker(event.point)) {
+        window.location.href = "/territoires/" + level[0] + "/" + feature.properties.code + "/";
+      }
     });
+  });
+
+  // Layers the apps contribute (www lists them): a point per territory, opening its page.
+  var markerLayers = [];
+  var markerColours = ["#b5432f", "#6b3fa0", "#1f6fb2", "#b07d1a"];
+  function onMarker(point) {
+    var shownLayers = markerLayers.filter(function (id) { return map.getLayer(id); });
+    return shownLayers.length > 0 && map.queryRenderedFeatures(point, { layers: shownLayers }).length > 0;
+  }
+  document.querySelectorAll("[data-atlas-layer]").forEach(function (box, index) {
+    var id = "layer-" + box.dataset.atlasLayer;
+    function toggle() {
+      if (!map.getSource(id)) {
+        map.addSource(id, { type: "geojson", data: box.dataset.url });
+        map.addLayer({ id: id, type: "circle", source: id, paint: {
+          "circle-radius": 6, "circle-color": markerColours[index % markerColours.length],
+          "circle-stroke-width": 1.5, "circle-stroke-color": "#ffffff" } });
+        markerLayers.push(id);
+        map.on("click", id, function (event) {
+          var feature = event.features[0];
+          if (feature) window.location.href = feature.properties.url;
+        });
+        map.on("mousemove", id, function (event) {
+          var feature = event.features[0];
+          if (!feature) return;
+          tooltip.textContent = feature.properties.name;
+          tooltip.hidden = false;
+          placeTooltip(event.point);
+          map.getCanvas().style.cursor = "pointer";
+        });
+        map.on("mouseleave", id, clearHover);
+      }
+      map.setLayoutProperty(id, "visibility", box.checked ? "visible" : "none");
+    }
+    box.addEventListener("change", function () {
+      if (map.loaded()) toggle(); else map.once("load", toggle);
+    });
+    if (box.checked) map.once("load", toggle);
   });
 
   map.on("load", renderLegend);

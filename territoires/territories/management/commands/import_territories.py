@@ -4,7 +4,8 @@ from pathlib import Path
 from django.core.management.base import CommandError
 
 from territoires.core.command import TimedCommand
-from territoires.territories import cog, services
+from territoires.territories import cog
+from territoires.territories.services import registry_import
 
 
 class Command(TimedCommand):
@@ -27,10 +28,10 @@ class Command(TimedCommand):
             raise CommandError(f"Dossier introuvable : {source}")
         show_progress = not no_progress and sys.stderr.isatty()
         try:
-            report = services.import_registry(
+            report = registry_import.import_registry(
                 source, force=force, strict=strict, progress=show_progress
             )
-        except services.RegistryRejected as error:
+        except registry_import.RegistryRejected as error:
             for row in error.rejected:
                 self.stderr.write(f"  {row}")
             raise CommandError(

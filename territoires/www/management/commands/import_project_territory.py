@@ -4,8 +4,11 @@ from django.core.management.base import CommandError
 from django.db import transaction
 
 from territoires.core.command import TimedCommand
-from territoires.territories import services
+from territoires.territories.enums import TerritoryKind
+from territoires.territories.models import Territory
 from territoires.territories.project_files import ProjectFileError, parse_project_file
+from territoires.territories.services.projects import UnknownCodes
+from territoires.www.services import save_project
 
 
 class Command(TimedCommand):
@@ -29,19 +32,16 @@ class Command(TimedCommand):
             projects = parse_project_file(file.name, content)
         except ProjectFileError as error:
             raise CommandError(str(error)) from None
-        from territoires.territories.enums import TerritoryKind
-        from territoires.territories.models import Territory
-
         try:
             with transaction.atomic():
                 for project in projects:
                     existing = Territory.objects.filter(
                         kind=TerritoryKind.PROJECT, name=project.name
                     ).first()
-                    territory, created = services.save_project_territory(
+                    territory, created = save_project(
                         name=project.name,
                         subkind=project.subkind,
-                        description=project.description,
+                        presentation=project.description or None,
                         member_codes=project.member_codes,
                         code=existing.code if existing else None,
                     )
@@ -50,7 +50,7 @@ class Command(TimedCommand):
                         f"{territory.name} ({territory.code}) {verb} : {len(project.member_codes)} membres, "
                         f"population {territory.population or 'inconnue'}."
                     )
-        except services.UnknownCodes as error:
+        except UnknownCodes as error:
             raise CommandError(
                 "Codes inconnus, rien n'a été écrit : " + ", ".join(error.codes)
             ) from None

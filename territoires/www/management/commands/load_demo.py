@@ -4,6 +4,7 @@ from territoires.accounts.enums import Role
 from territoires.accounts.models import User
 from territoires.accounts.services import grant_membership
 from territoires.core.command import TimedCommand
+from territoires.initiatives.demo import load_demo_commons
 from territoires.territories.enums import TerritoryKind
 from territoires.territories.models import Territory
 
@@ -45,19 +46,12 @@ class Command(TimedCommand):
     def handle(self, *args, accounts=False, password="territoires-demo", **options):
         if not Territory.objects.filter(kind=TerritoryKind.COMMUNE).exists():
             raise CommandError("Le référentiel est vide : lancez d'abord import_territories.")
-        from territoires.core.models import SearchDocument
-        from territoires.initiatives.demo import load_demo_commons
-        from territoires.territories.services import reindex_territories
-
         counts = load_demo_commons()
         if any(counts.values()):
             self.stdout.write(
                 "Communs de démonstration (documents sources) : "
                 + ", ".join(f"{value} {key}" for key, value in counts.items())
             )
-        if not SearchDocument.objects.filter(kind="territory").exists():
-            reindex_territories()
-            self.stdout.write("Territoires indexés pour la recherche.")
         if accounts:
             self._accounts(password)
 

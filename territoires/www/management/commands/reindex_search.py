@@ -1,15 +1,22 @@
+from territoires.core import search
 from territoires.core.command import TimedCommand
-from territoires.initiatives.services import reindex_commons
-from territoires.territories.models import Territory
-from territoires.territories.services import reindex_territories
 
 
 class Command(TimedCommand):
-    help = "Indexe de nouveau territoires, initiatives et paroles (après une mise à jour)."
+    help = "Indexe de nouveau tous les documents de la recherche (après une mise à jour)."
 
-    def handle(self, *args, **options):
-        reindex_territories()
-        reindex_commons()
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "kinds",
+            nargs="*",
+            help="Genres de documents à indexer : " + ", ".join(search.kinds.names()),
+        )
+
+    def handle(self, *args, kinds=(), **options):
+        unknown = sorted(set(kinds) - set(search.kinds.names()))
+        if unknown:
+            self.stderr.write(f"Genres inconnus : {', '.join(unknown)}")
+            return
+        written = search.reindex(kinds or None)
         if options["verbosity"] >= 1:
-            count = Territory.objects.current().count()
-            self.stdout.write(f"Index de recherche refait : {count} territoires et les communs.")
+            self.stdout.write(f"Index de recherche refait : {written} documents.")

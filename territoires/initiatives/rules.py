@@ -1,0 +1,25 @@
+"""Who may do what with the commons (checked by views, the API and the admin)."""
+
+import rules
+
+from territoires.accounts.rules import is_contributor, is_staff
+
+# A territory's portrait and everything on it: its contributors and admins.
+rules.add_perm("initiatives.edit_portrait", is_contributor | is_staff)
+# The admin (staff only) asks for model-level permissions, with obj=None.
+rules.add_perm("initiatives", is_staff)
+for model in (
+    "initiative",
+    "initiativeresult",
+    "initiativecontact",
+    "initiativeresource",
+    "verbatim",
+    "milestone",
+    "theme",
+    "photo",
+    "video",
+    "portrait",
+    "keyfigure",
+):
+    for action in ("view", "add", "change", "delete"):
+        rules.add_perm(f"initiatives.{action}_{model}", is_staff)
