@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/territoires
 
-.PHONY: install run serve dev test test-sqlite test-postgres lint format bench chromium messages
+.PHONY: install run serve dev test test-sqlite test-postgres lint format bench verify chromium messages
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -58,6 +58,10 @@ test-postgres: install
 
 bench: install chromium
 	$(BIN)/python -m bench
+
+# Long, bounded checks (faults, scale, deep fuzzing, audits): docs/reliability.md.
+verify: install chromium
+	$(BIN)/python -m verify
 
 # Refresh the translation catalogues (needs GNU gettext), then translate new English entries.
 messages: install
