@@ -1,7 +1,7 @@
 """`python -m bench [--quick]`: every benchmark of the project, printed as Markdown.
 
-Runs bench/territories.py (registry and atlas), bench/search.py (the search of the
-commons, on SQLite and, when one answers, on PostgreSQL) and bench/rotation.py (the
+Runs bench/territories.py (registry, atlas, pages) and bench/search.py (the search of the
+commons), both on SQLite and, when one answers, on PostgreSQL, then bench/rotation.py (the
 workshop rotation optimizer); each prints its own Markdown table.
 """
 
@@ -9,8 +9,6 @@ import argparse
 import subprocess
 import sys
 from pathlib import Path
-
-from bench import territories
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,10 +35,11 @@ def main(argv=None) -> int:
     )
     options = parser.parse_args(argv)
     quick = ["--quick"] if options.quick else []
-    status = territories.main(quick)
-    print()
-    # With --postgres the search bench runs on SQLite, then on PostgreSQL.
+    # With --postgres the benches run on SQLite, then on PostgreSQL.
     engines = ["--postgres"] if postgres_answers() else []
+    command = [sys.executable, "-m", "bench.territories", *engines, *quick]
+    status = run("bench/territories.py", command)
+    print()
     command = [sys.executable, "-m", "bench.search", *engines, *quick]
     status = run("bench/search.py", command) or status
     print()
