@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/territoires
 
-.PHONY: install run serve dev test test-sqlite test-postgres lint format bench verify chromium messages
+.PHONY: install run serve dev test test-sqlite test-postgres test-scale scale-check lint format bench verify chromium messages
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,12 +38,13 @@ chromium:
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/bandit --quiet --configfile pyproject.toml --recursive territoires --severity-level high
 
 format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: install chromium lint test-sqlite test-postgres
+test: install chromium lint test-sqlite test-postgres test-scale
 
 test-sqlite: install
 	$(BIN)/pytest
@@ -54,6 +55,19 @@ test-postgres: install
 		DATABASE_URL=$(PG_URL) $(BIN)/pytest; \
 	else \
 		echo "NOTICE: no PostgreSQL at 127.0.0.1:5432 — the PostgreSQL run is skipped."; \
+	fi
+
+# The production setup of docs/deployment.md started on loopback (PostgreSQL, Redis, two
+# uvicorn processes, the RQ worker), then browser journeys and a short load: about 2 minutes.
+scale-check: install chromium
+	$(BIN)/python -m verify scale_check
+
+# Run by `make test` when PostgreSQL and Redis both answer at 127.0.0.1.
+test-scale: install
+	@if scripts/postgres-available && $(BIN)/python -c "import redis; redis.Redis('127.0.0.1', socket_connect_timeout=2).ping()" 2>/dev/null; then \
+		$(MAKE) --no-print-directory scale-check; \
+	else \
+		echo "NOTICE: no PostgreSQL and Redis at 127.0.0.1 — the scale check is skipped."; \
 	fi
 
 bench: install chromium

@@ -5,6 +5,7 @@ being silently replaced by a default (the healthchecks habit).
 """
 
 import os
+import re
 
 TRUE_WORDS = {"1", "true", "yes", "on", "oui"}
 FALSE_WORDS = {"0", "false", "no", "off", "non", ""}
@@ -55,3 +56,22 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+HEADER_NAME = re.compile(r"[A-Za-z0-9-]+")
+
+
+def env_proxy_header(name: str) -> tuple[str, str] | None:
+    """The header a reverse proxy sets on requests that reached it over HTTPS, in the form of
+    Django's SECURE_PROXY_SSL_HEADER: `X-Forwarded-Proto` (meaning `X-Forwarded-Proto: https`)
+    or `Name: value` (`X-Forwarded-Ssl: on`); None when unset."""
+    raw = env_str(name).strip()
+    if not raw:
+        return None
+    header, _, value = raw.partition(":")
+    header, value = header.strip(), value.strip() or "https"
+    if not HEADER_NAME.fullmatch(header):
+        raise ImproperEnvironment(
+            f"{name}={raw!r} is not a header name: write `X-Forwarded-Proto` or `Name: value`"
+        )
+    return "HTTP_" + header.upper().replace("-", "_"), value

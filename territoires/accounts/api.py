@@ -4,6 +4,7 @@ from ninja.errors import HttpError
 from ninja.security import django_auth
 
 from territoires.accounts import selectors
+from territoires.territories.api import CodeParam, KindParam, errors
 from territoires.territories.selectors import territory_or_404
 
 router = Router(tags=["territoires"])
@@ -17,11 +18,11 @@ class MemberOut(Schema):
 
 @router.get(
     "/{kind}/{code}/team",
-    response=list[MemberOut],
+    response={200: list[MemberOut], **errors(400, 401, 403, 404)},
     auth=django_auth,
     summary="Équipe du territoire (membres connectés seulement)",
 )
-def team(request, kind: str, code: str):
+def team(request, kind: KindParam, code: CodeParam):
     territory = territory_or_404(kind, code)
     if not request.user.has_perm("territories.view_members", territory):
         raise HttpError(403, _("Réservé à l'équipe du territoire."))

@@ -1,8 +1,13 @@
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from territoires.accounts.enums import Role
+
+# The account that contributions of erased accounts are credited to (accounts/data.py):
+# it cannot log in, and `.invalid` is a domain no mail can reach (RFC 2606).
+DELETED_PERSON_EMAIL = "personne-supprimee@territoires.invalid"
 
 
 class UserManager(BaseUserManager):
@@ -37,6 +42,11 @@ class User(AbstractUser):
         default=False,
         help_text=_("Rôle à l'échelle de la plateforme : anime des programmes d'accompagnement."),
     )
+    # When the person was told their account would be erased for inactivity
+    # (accounts/data.py); emptied by the next retention run once they have logged in since.
+    inactivity_warned_at = models.DateTimeField(
+        _("averti·e de l'inactivité le"), null=True, blank=True, editable=False
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
@@ -47,7 +57,14 @@ class User(AbstractUser):
         verbose_name_plural = _("utilisateur·ices")
 
     def __str__(self):
+        if self.is_deleted_person:
+            return gettext("Personne supprimée")
         return self.display_name or self.email
+
+    @property
+    def is_deleted_person(self) -> bool:
+        """The placeholder that erased accounts' contributions are credited to."""
+        return self.email == DELETED_PERSON_EMAIL
 
     def role_in(self, territory) -> str | None:
         """This user's role in a territory, memoised per request-scoped instance."""

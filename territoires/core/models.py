@@ -95,6 +95,24 @@ def restore_search_index(sender, using="default", **kwargs):
             sqlite.install(cursor)
 
 
+class EditVersioned(models.Model):
+    """A row people edit through forms: `edit_version` grows at every save, so that an edit
+    made from a form read before another save is refused instead of silently undoing it
+    (`territoires.core.editing`)."""
+
+    edit_version = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.edit_version += 1
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "edit_version"}
+        super().save(*args, **kwargs)
+
+
 class ContentVersion(models.Model):
     """The version of some content, for caches built from it (`territoires.core.versions`)."""
 

@@ -26,7 +26,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib import messages
 from django.core.cache import cache
+from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -99,7 +101,33 @@ def render_all(request, territory) -> list[tuple[PortraitSection, SafeString]]:
     ]
 
 
-def _cache_key(territory) -> str:
+def _cache_key(territory, scope: str = "sections") -> str:
     content = versions.of((versions.TERRITORY, territory.pk), (versions.SHARED, 0))
     names = hashlib.blake2b(",".join(sections.names()).encode(), digest_size=6).hexdigest()
-    return f"portrait:{get_language()}:{territory.pk}:{content}:{names}"
+    return f"portrait:{scope}:{get_language()}:{territory.pk}:{content}:{names}"
+
+
+# A visitor's whole page holds the sections that are not cached too (similar territories,
+# whose own data is kept five minutes): it is kept as long, at most.
+PAGE_SECONDS = 300
+
+
+def visitor_page(request, territory, build):
+    """The whole page for a visitor (not logged in, no message waiting), from the cache:
+    `build()` makes the response when the territory's content changed. Everyone else
+    gets `build()`. `territory` needs only its pk."""
+    if request.user.is_authenticated or _has_messages(request):
+        return build()
+    key = _cache_key(territory, "page")
+    cached = cache.get(key)
+    if cached is not None:
+        return HttpResponse(cached)
+    response = build()
+    if response.status_code == 200:
+        cache.set(key, response.content, PAGE_SECONDS)
+    return response
+
+
+def _has_messages(request) -> bool:
+    # Counting them does not mark them read: the page built next still shows them.
+    return len(messages.get_messages(request)) > 0

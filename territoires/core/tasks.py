@@ -18,8 +18,6 @@ from datetime import timedelta
 from django.utils import timezone
 from django_tasks import task
 
-from territoires.core import search
-
 logger = logging.getLogger(__name__)
 
 ATTEMPTS = 3
@@ -55,9 +53,3 @@ def _again(the_task, attempt: int, first_delay: timedelta):
     if not the_task.get_backend().supports_defer:
         return the_task
     return the_task.using(run_after=timezone.now() + first_delay * 2 ** (attempt - 1))
-
-
-@retried_task()
-def reindex_search(kinds: list[str]) -> int:
-    """Index every document of these kinds again (after a registry import, an upgrade)."""
-    return search.reindex(kinds)

@@ -1,14 +1,16 @@
 from datetime import date
 from decimal import Decimal
+from typing import Annotated
 
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema
 from ninja.errors import HttpError
 
 from territoires.core import search
 from territoires.core.search_form import SearchForm
 from territoires.initiatives.models import Initiative, KeyFigure, Milestone, Verbatim
+from territoires.territories.api import CodeParam, KindParam, Text, errors
 from territoires.territories.selectors import territory_or_404
 
 router = Router(tags=["communs"])
@@ -94,7 +96,7 @@ class InitiativeFilters(Schema):
 
 @router.get(
     "/initiatives",
-    response=InitiativePage,
+    response={200: InitiativePage, **errors(400)},
     summary="Initiatives publiées, filtrées comme la recherche",
 )
 def list_initiatives(request, filters: Query[InitiativeFilters]):
@@ -121,8 +123,21 @@ def list_initiatives(request, filters: Query[InitiativeFilters]):
     }
 
 
-@router.get("/initiatives/{slug}", response=InitiativeOut, summary="Une initiative publiée")
-def initiative_detail(request, slug: str):
+SlugParam = Annotated[
+    Text,
+    Path(
+        description="Identifiant de l'initiative",
+        example="pact2-rendre-transmissible-lexperience-pionniere-de-mouans-sartoux",
+    ),
+]
+
+
+@router.get(
+    "/initiatives/{slug}",
+    response={200: InitiativeOut, **errors(400, 404)},
+    summary="Une initiative publiée",
+)
+def initiative_detail(request, slug: SlugParam):
     initiative = Initiative.objects.published().filter(slug=slug).first()
     if initiative is None:
         raise Http404(_("Aucune initiative publiée à cette adresse."))
@@ -166,7 +181,7 @@ class KeyFigureOut(Schema):
 
 @router.get(
     "/verbatims",
-    response=list[VerbatimOut],
+    response={200: list[VerbatimOut], **errors(400, 404)},
     summary="Paroles publiées dont l'auteur·ice a accepté d'être nommé·e",
 )
 def list_verbatims(request, territory: str | None = Query(None, pattern=r"^[a-z-]+:[0-9A-Za-z]+$")):
@@ -182,17 +197,17 @@ def list_verbatims(request, territory: str | None = Query(None, pattern=r"^[a-z-
 
 @router.get(
     "/territories/{kind}/{code}/milestones",
-    response=list[MilestoneOut],
+    response={200: list[MilestoneOut], **errors(400, 404)},
     summary="Trajectoire publiée d'un territoire",
 )
-def milestones(request, kind: str, code: str):
+def milestones(request, kind: KindParam, code: CodeParam):
     return list(Milestone.objects.published().filter(territory=territory_or_404(kind, code)))
 
 
 @router.get(
     "/territories/{kind}/{code}/figures",
-    response=list[KeyFigureOut],
+    response={200: list[KeyFigureOut], **errors(400, 404)},
     summary="Chiffres clés saisis par l'équipe du territoire, avec leur source",
 )
-def figures(request, kind: str, code: str):
+def figures(request, kind: KindParam, code: CodeParam):
     return list(KeyFigure.objects.filter(territory=territory_or_404(kind, code)))

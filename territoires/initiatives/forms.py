@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from territoires.core import media, workflows
+from territoires.core.editing import EditVersionField
 from territoires.initiatives.enums import Fundamental, Lever
 from territoires.initiatives.models import (
     Initiative,
@@ -77,6 +78,7 @@ class InitiativeForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["state"] = PublicationField(self.instance, user)
+        self.fields["edit_version"] = EditVersionField(self.instance)
 
     def clean(self):
         cleaned = super().clean()
@@ -165,6 +167,10 @@ class PresentationForm(forms.ModelForm):
         labels = {"presentation": _("Texte")}
         help_texts = {"presentation": _("Quelques lignes pour dire ce qui fait ce territoire.")}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["edit_version"] = EditVersionField(self.instance)
+
 
 class KeyFigureForm(forms.ModelForm):
     class Meta:
@@ -250,6 +256,7 @@ class MilestoneForm(forms.ModelForm, PhotoFields):
         super().__init__(*args, **kwargs)
         self.instance.territory = territory
         self.fields["state"] = PublicationField(self.instance, user)
+        self.fields["edit_version"] = EditVersionField(self.instance)
         initiatives = self.fields["initiatives"]
         initiatives.queryset = Initiative.objects.in_territory(territory).order_by("title")
         initiatives.label_from_instance = initiative_choice_label

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 from django_fsm_log.decorators import fsm_log_by
 
+from territoires.core.models import EditVersioned
 from territoires.core.trajectory import Phase
 from territoires.initiatives.enums import (
     Fundamental,
@@ -139,7 +140,7 @@ class Theme(models.Model):
         return self.name
 
 
-class Initiative(Contribution):
+class Initiative(EditVersioned, Contribution):
     """Something a territory did, with themes, levers, fundamentals and results."""
 
     title = models.CharField(_("titre"), max_length=200)
@@ -379,6 +380,15 @@ class Photo(AttachedMedia):
     def is_ready(self) -> bool:
         return bool(self.variants)
 
+    @property
+    def webp_variants(self) -> list[dict]:
+        return [variant for variant in self.variants if variant["format"] == "webp"]
+
+    @property
+    def fallback(self) -> dict | None:
+        """The JPEG for browsers without WebP."""
+        return next((variant for variant in self.variants if variant["format"] == "jpeg"), None)
+
 
 class PhotoUpload(models.Model):
     """A photo's uploaded file, until its variants are made: in the database, so that it is
@@ -411,7 +421,7 @@ class Video(AttachedMedia):
         return self.title
 
 
-class Milestone(Publishable):
+class Milestone(EditVersioned, Publishable):
     """A dated step of a territory's trajectory: past, present or vision."""
 
     territory = models.ForeignKey(
@@ -439,7 +449,7 @@ class Milestone(Publishable):
             raise ValidationError(_("Un jalon passé ou présent demande son année."))
 
 
-class Portrait(models.Model):
+class Portrait(EditVersioned):
     """What a territory's team tells of it beyond the registry: its presentation, where that
     text comes from, and the portrait's large photograph."""
 

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from territoires.core import media, workflows
+from territoires.core import editing, media, workflows
 from territoires.initiatives import tasks
 from territoires.initiatives.models import (
     Initiative,
@@ -47,10 +47,13 @@ def save_initiative(
     related=(),
     result: dict | None = None,
     by=None,
+    read_version: int | None = None,
 ) -> Initiative:
     """Create or update an initiative with its themes, its related rows (`related`: bound,
     valid inline formsets of contacts and resources) and a new result; then bring it to
-    `state` by its workflow (WorkflowError, nothing written, if that is not allowed)."""
+    `state` by its workflow (WorkflowError, nothing written, if that is not allowed).
+    StaleEdit, nothing written, when it changed since `read_version`."""
+    editing.claim(initiative, read_version)
     if not initiative.slug:
         initiative.slug = unique_slug(initiative.title, exclude_pk=initiative.pk)
     if initiative.author_id is None and by is not None:
@@ -100,9 +103,13 @@ def _portrait_for_update(territory) -> Portrait:
 
 
 @transaction.atomic
-def set_presentation(territory, text: str, *, source: str | None = None) -> Portrait:
-    """The territory's presentation (and where it comes from, when `source` is given)."""
-    portrait = _portrait_for_update(territory)
+def set_presentation(
+    territory, text: str, *, source: str | None = None, read_version: int | None = None
+) -> Portrait:
+    """The territory's presentation (and where it comes from, when `source` is given).
+    StaleEdit, nothing written, when it changed since `read_version`."""
+    portrait = Portrait.objects.filter(territory=territory).first() or Portrait(territory=territory)
+    editing.claim(portrait, read_version)
     portrait.presentation = text.strip()
     if source is not None:
         portrait.source = source
@@ -254,14 +261,17 @@ def save_milestone(
     remove_photo=False,
     state: str | None = None,
     by=None,
+    read_version: int | None = None,
 ) -> Milestone:
     """Save a milestone with the initiatives it links to (of its own territory) and its photo.
 
     A new ``image`` replaces the photo, ``remove_photo`` removes it; otherwise the photo kept
     takes ``alt`` and ``credit`` when they are given. A replaced or removed photo is deleted.
     Raises ``MediaError`` if the image is not usable, ``ValidationError`` for an initiative of
-    another territory, ``WorkflowError`` for a state it may not reach; nothing is written then.
+    another territory, ``WorkflowError`` for a state it may not reach, ``StaleEdit`` when it
+    changed since ``read_version``; nothing is written then.
     """
+    editing.claim(milestone, read_version)
     if any(initiative.territory_id != milestone.territory_id for initiative in initiatives):
         raise ValidationError(_("Un jalon ne se lie qu'aux initiatives de son territoire."))
     milestone.full_clean(

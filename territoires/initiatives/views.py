@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from territoires.core import media, portrait, workflows
+from territoires.core import editing, media, portrait, workflows
 from territoires.core.permissions import require_perm
 from territoires.initiatives import selectors, services
 from territoires.initiatives.forms import (
@@ -84,9 +84,24 @@ def edit(request, kind=None, code=None, slug=None, initiative_slug=None):
                 related=(contacts, resources),
                 result=result_form.cleaned_data if result_form.has_result() else None,
                 by=request.user,
+                read_version=form.cleaned_data["edit_version"],
             )
         except workflows.WorkflowError as error:
             form.add_error("state", str(error))
+        except editing.StaleEdit as stale:
+            return _conflict(
+                request,
+                "initiatives/edit.html",
+                form,
+                stale,
+                territory,
+                extra={
+                    "result_form": result_form,
+                    "contacts": contacts,
+                    "resources": resources,
+                    "initiative": initiative,
+                },
+            )
         else:
             messages.success(request, _("Initiative enregistrée."))
             return redirect(initiative)
@@ -103,6 +118,22 @@ def edit(request, kind=None, code=None, slug=None, initiative_slug=None):
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _conflict(request, template, form, stale, territory, extra=None):
+    """The edit refused because the row changed since its form was read: both versions
+    side by side, the form ready to replace the stored one if sent again (409)."""
+    if stale.current is None:
+        messages.error(request, _("Cet élément a été supprimé pendant que vous le modifiiez."))
+        return redirect(territory)
+    editing.rebase(form, stale.current)
+    context = {
+        "form": form,
+        "territory": territory,
+        "conflict": editing.conflict_rows(form, stale.current),
+        **(extra or {}),
+    }
+    return render(request, template, context, status=409)
 
 
 # --- Portrait sections, edited in place ------------------------------------------------
@@ -178,6 +209,12 @@ def _section_form(request, territory, section, item=None):
             form.add_error("image" if "image" in form.fields else "url", str(error))
         except (workflows.WorkflowError, ValidationError) as error:
             form.add_error(None, error if isinstance(error, ValidationError) else str(error))
+        except editing.StaleEdit as stale:
+            template = "initiatives/partials/section_form.html"
+            if not request.htmx:
+                template = "initiatives/section_page.html"
+            extra = {"section": section, "item": item}
+            return _conflict(request, template, form, stale, territory, extra)
         else:
             if request.htmx:
                 return _rendered_section(request, territory, section)
@@ -210,6 +247,7 @@ def _save_section(section, form, territory, user):
             remove_photo=data.get("remove_photo", False),
             state=data["state"],
             by=user,
+            read_version=data["edit_version"],
         )
     else:
         figure = form.save(commit=False)
@@ -239,17 +277,24 @@ def presentation(request, kind, code, slug):
     territory = _editable_territory(request, kind, code)
     current = Portrait.objects.filter(territory=territory).first() or Portrait(territory=territory)
     form = PresentationForm(request.POST or None, instance=current)
-    if request.method == "POST" and form.is_valid():
-        services.set_presentation(territory, form.cleaned_data["presentation"])
-        if request.htmx:
-            return _rendered_section(request, territory, "presentation")
-        messages.success(request, _("Présentation enregistrée."))
-        return redirect(territory)
     template = (
         "initiatives/partials/presentation_form.html"
         if request.htmx
         else "initiatives/presentation_edit.html"
     )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_presentation(
+                territory,
+                form.cleaned_data["presentation"],
+                read_version=form.cleaned_data["edit_version"],
+            )
+        except editing.StaleEdit as stale:
+            return _conflict(request, template, form, stale, territory)
+        if request.htmx:
+            return _rendered_section(request, territory, "presentation")
+        messages.success(request, _("Présentation enregistrée."))
+        return redirect(territory)
     status = 400 if request.method == "POST" else 200
     return render(request, template, {"territory": territory, "form": form}, status=status)
 

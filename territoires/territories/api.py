@@ -1,13 +1,14 @@
 import json
-from typing import Literal
+from typing import Annotated, Literal
 
 import shapely
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
+from django.core.validators import ProhibitNullCharactersValidator
+from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
+from pydantic import AfterValidator
 
 from territoires.territories import geo, selectors
 from territoires.territories.enums import TerritoryKind
@@ -15,6 +16,54 @@ from territoires.territories.models import Territory, TerritoryShape
 from territoires.territories.normalize import search_key
 
 router = Router(tags=["territoires"])
+
+
+# The error answers of the whole API (territoires/api.py gives them), declared here, in the
+# foundation's router, so that every app's router can name them in its operations.
+class ErrorOut(Schema):
+    """Une réponse d'erreur : ce qui ne va pas, en français."""
+
+    message: str = Field(description="Message en français")
+
+
+class InvalidParameter(Schema):
+    """Un paramètre refusé, tel que le décrit pydantic."""
+
+    type: str
+    loc: list[str | int] = Field(description="Où : query, path, puis le nom du paramètre")
+    msg: str
+    ctx: dict | None = None
+
+
+class InvalidOut(ErrorOut):
+    """Paramètres invalides : le message les nomme tous, `errors` les détaille s'il y a lieu."""
+
+    errors: list[InvalidParameter] | None = None
+
+
+def errors(*codes: int) -> dict[int, type[Schema]]:
+    """The error answers an operation gives, for its `response`: 400 with the details."""
+    return {code: InvalidOut if code == 400 else ErrorOut for code in codes}
+
+
+def _without_nul(value: str) -> str:
+    # PostgreSQL refuses the NUL character in a query: a 400 with Django's French message.
+    if "\x00" in value:
+        raise ValueError(str(ProhibitNullCharactersValidator.message))
+    return value
+
+
+# Text taken from an address, in every router: anything but the NUL character.
+Text = Annotated[str, AfterValidator(_without_nul)]
+# The address of a territory: any text (an unknown one is a 404).
+KindParam = Annotated[
+    Text,
+    Path(description="Type de territoire : region, departement, epci, commune…", example="commune"),
+]
+CodeParam = Annotated[
+    Text, Path(description="Code officiel (INSEE ; SIREN pour un EPCI)", example="06084")
+]
+
 
 KindName = Literal[tuple(TerritoryKind.values)]  # type: ignore[valid-type]
 
@@ -68,7 +117,7 @@ class TerritoryFilters(Schema):
         pattern=r"^[a-z-]+:[0-9A-Za-z]+$",
         description="Territoire parent, « type:code », par exemple departement:06",
     )
-    name: str | None = Field(None, min_length=1, max_length=100, description="Début du nom")
+    name: Text | None = Field(None, min_length=1, max_length=100, description="Début du nom")
 
 
 MAX_LIMIT = 100  # as the initiatives' per_page: one page stays small and quick
@@ -88,7 +137,7 @@ class TerritoryPagination(LimitOffsetPagination):
         super().__init__(max_limit=MAX_LIMIT, **kwargs)
 
 
-@router.get("/", response=list[TerritoryOut], summary="Liste des territoires")
+@router.get("/", response={200: list[TerritoryOut], **errors(400)}, summary="Liste des territoires")
 @paginate(TerritoryPagination)
 def list_territories(request, filters: Query[TerritoryFilters]):
     territories = Territory.objects.select_related("region", "departement", "epci", "commune")
@@ -106,21 +155,31 @@ def list_territories(request, filters: Query[TerritoryFilters]):
 
 
 @router.get(
-    "/search", response=list[TerritoryOut], summary="Recherche par nom, code ou code postal"
+    "/search",
+    response={200: list[TerritoryOut], **errors(400)},
+    summary="Recherche par nom, code ou code postal",
 )
 def search(
-    request, q: str = Query(..., min_length=1, max_length=100), limit: int = Query(10, ge=1, le=50)
+    request,
+    q: Annotated[Text, Query(min_length=1, max_length=100)],
+    limit: int = Query(10, ge=1, le=50),
 ):
     return selectors.search_territories(q, limit=limit)
 
 
-@router.get("/{kind}/{code}", response=TerritoryOut, summary="Un territoire")
-def detail(request, kind: str, code: str):
+@router.get(
+    "/{kind}/{code}", response={200: TerritoryOut, **errors(400, 404)}, summary="Un territoire"
+)
+def detail(request, kind: KindParam, code: CodeParam):
     return selectors.territory_or_404(kind, code)
 
 
-@router.get("/{kind}/{code}/members", response=list[TerritoryRef], summary="Ses membres")
-def members(request, kind: str, code: str):
+@router.get(
+    "/{kind}/{code}/members",
+    response={200: list[TerritoryRef], **errors(400, 404)},
+    summary="Ses membres",
+)
+def members(request, kind: KindParam, code: CodeParam):
     return list(selectors.members_of(selectors.territory_or_404(kind, code)))
 
 
@@ -132,6 +191,7 @@ def _geojson_response(payload: dict) -> HttpResponse:
 
 @router.get(
     "/{kind}/{code}/outline.geojson",
+    response=errors(400, 404),
     summary="Contour GeoJSON",
     openapi_extra={
         "responses": {
@@ -139,14 +199,17 @@ def _geojson_response(payload: dict) -> HttpResponse:
         }
     },
 )
-def outline(request, kind: str, code: str):
+def outline(request, kind: KindParam, code: CodeParam):
     territory = selectors.territory_or_404(kind, code)
-    shape = get_object_or_404(TerritoryShape, territory=territory)
+    shape = TerritoryShape.objects.filter(territory=territory).first()
+    if shape is None:  # the registry gives no outline for some territories
+        raise Http404(_("Aucun contour connu pour ce territoire."))
     return _geojson_response(_feature(territory, geo.from_wkb(shape.wkb)))
 
 
 @router.get(
     "/{kind}/{code}/members.geojson",
+    response=errors(400, 404),
     summary="Contours GeoJSON de ses membres",
     openapi_extra={
         "responses": {
@@ -157,7 +220,7 @@ def outline(request, kind: str, code: str):
         }
     },
 )
-def members_geojson(request, kind: str, code: str):
+def members_geojson(request, kind: KindParam, code: CodeParam):
     territory = selectors.territory_or_404(kind, code)
     members = list(selectors.members_of(territory))
     shapes = dict(

@@ -215,6 +215,8 @@ class RegistryImport(models.Model):
     deleted = models.PositiveIntegerField(default=0)
     unchanged = models.PositiveIntegerField(default=0)
     rejected = models.PositiveIntegerField(default=0)
+    # Its territories' search documents were indexed again (a task, after the import).
+    indexed = models.BooleanField(default=False)
 
     class Meta:
         get_latest_by = "finished_at"

@@ -83,8 +83,24 @@ def parse_csv(text: str) -> list[ProjectDefinition]:
     return list(projects.values())
 
 
+# A code is an INSEE code (5 characters) or a SIREN (9 digits): anything longer is refused.
+MAX_CODE_LENGTH = 20
+
+
+def _without_aliases(text: str) -> None:
+    """YAML aliases repeat what they point at: a few hundred bytes could stand for
+    gigabytes of codes. A list of projects needs none."""
+    for event in yaml.parse(text, Loader=yaml.BaseLoader):
+        if isinstance(event, yaml.AliasEvent):
+            mark = event.start_mark
+            raise ProjectFileError(
+                f"YAML : les alias (*) ne sont pas acceptés (ligne {mark.line + 1})."
+            )
+
+
 def parse_yaml(text: str) -> list[ProjectDefinition]:
     try:
+        _without_aliases(text)
         data = yaml.load(text, Loader=yaml.BaseLoader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
@@ -101,7 +117,11 @@ def parse_yaml(text: str) -> list[ProjectDefinition]:
         members = entry.get("membres")
         if not name:
             raise ProjectFileError(f"Projet n°{index} : « nom » manquant.")
-        if not isinstance(members, list) or not members:
+        if (
+            not isinstance(members, list)
+            or not members
+            or not all(isinstance(code, str) and len(code) <= MAX_CODE_LENGTH for code in members)
+        ):
             raise ProjectFileError(f"Projet « {name} » : « membres » doit être une liste de codes.")
         kind = str(entry.get("type") or "autre").strip().lower()
         if kind not in PROJECT_TYPES:

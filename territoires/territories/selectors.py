@@ -83,12 +83,24 @@ def territory_by_code(kind: str, code: str) -> Territory | None:
 
 def territory_or_404(kind: str, code: str) -> Territory:
     """The territory an address names (pages and API alike), or a French 404."""
-    territory = territory_by_code(kind, code) if kind in TerritoryKind.values else None
-    if territory is None:
+    related = Territory.objects.select_related("region", "departement", "epci", "commune")
+    return _found_or_404(related, kind, code)
+
+
+def territory_key_or_404(kind: str, code: str) -> Territory:
+    """The same, with nothing but what identifies it: a page served from a cache needs no
+    more."""
+    return _found_or_404(Territory.objects.only("pk", "kind", "code", "slug"), kind, code)
+
+
+def _found_or_404(territories, kind: str, code: str) -> Territory:
+    known = kind in TerritoryKind.values
+    found = territories.filter(kind=kind, code=code.upper()).first() if known else None
+    if found is None:
         raise Http404(
             _("Aucun territoire %(kind)s de code %(code)s.") % {"kind": kind, "code": code}
         )
-    return territory
+    return found
 
 
 def members_of(territory: Territory):

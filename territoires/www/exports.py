@@ -9,6 +9,7 @@ from django.db.models import Count, Q
 from django.http import HttpResponse, StreamingHttpResponse
 from django.views.decorators.http import require_GET
 
+from territoires.core import spreadsheets
 from territoires.initiatives.enums import PublicationState
 from territoires.initiatives.models import Initiative
 from territoires.territories import geo
@@ -79,14 +80,8 @@ def initiatives_csv(request):
     def lines():
         yield "\ufeff" + writer.writeheader()  # the BOM lets spreadsheets read UTF-8
         for row in _rows():
-            yield writer.writerow(
-                {
-                    key: "|".join(value)
-                    if isinstance(value, list)
-                    else ("" if value is None else value)
-                    for key, value in row.items()
-                }
-            )
+            # Hostile titles (=HYPERLINK(…), @SUM(…)) reach spreadsheets as text.
+            yield writer.writerow({key: spreadsheets.cell(value) for key, value in row.items()})
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="initiatives.csv"'

@@ -3,12 +3,13 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.http import Http404, HttpResponse
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from territoires.core import atlas, portrait
+from territoires.core import atlas, history, portrait
 from territoires.core.permissions import require_perm
 from territoires.initiatives.models import Portrait
 from territoires.territories import selectors
@@ -88,20 +89,40 @@ def atlas_layer(request, name):
 
 @require_GET
 def territory(request, kind, code, slug=None):
-    """A territory's page: its portrait, made of the sections the apps register."""
-    found = selectors.territory_or_404(kind, code)
+    """A territory's page: its portrait, made of the sections the apps register; a
+    visitor's is served whole from the cache until the territory's content changes."""
+    found = selectors.territory_key_or_404(kind, code)
     if slug != found.slug:
-        return redirect(found, permanent=True)
+        return redirect(selectors.territory_or_404(kind, code), permanent=True)
+    return portrait.visitor_page(request, found, lambda: _territory_page(request, kind, code))
+
+
+def _territory_page(request, kind, code):
+    found = selectors.territory_or_404(kind, code)
     sections = portrait.render_all(request, found)
     context = {
         "territory": found,
         "top": [html for section, html in sections if section.region == portrait.TOP],
         "sections": [html for section, html in sections if section.region == portrait.MAIN],
         "can_see_team": request.user.has_perm("territories.view_members", found),
+        "can_see_history": request.user.has_perm("territories.manage_members", found),
         "can_edit_project": found.is_project
         and request.user.has_perm("territories.change_project", found),
     }
     return render(request, "www/territory.html", context)
+
+
+HISTORY_PAGE_SIZE = 50
+
+
+@require_GET
+def territory_history(request, kind, code, slug):
+    """Who changed what in the territory's content, and when: for its admins."""
+    found = selectors.territory_or_404(kind, code)
+    require_perm(request.user, "territories.manage_members", found)
+    paginator = Paginator(history.territory_changes(found.pk), HISTORY_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    return render(request, "www/territory_history.html", {"territory": found, "page": page})
 
 
 @login_required
@@ -164,6 +185,8 @@ def page_not_found(request, exception):
     # Only our own messages are shown: the resolver's would list the URL patterns.
     args = getattr(exception, "args", ())
     reason = args[0] if args and isinstance(args[0], str) else ""
+    if request.path.startswith("/api/"):  # an address no API route matches: JSON all the same
+        return JsonResponse({"message": reason or _("Introuvable.")}, status=404)
     return render(request, "404.html", {"reason": reason}, status=404)
 
 

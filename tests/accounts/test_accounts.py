@@ -40,45 +40,100 @@ def test_unknown_email_reset_says_nothing_and_sends_nothing(client):
     assert response.status_code == 302 and len(mail.outbox) == 0
 
 
-def test_signup_then_dashboard(client):
-    secret = "une phrase de passe assez longue"
-    response = client.post(
+SECRET = "une phrase de passe assez longue"
+
+
+def sign_up(client, email, display_name="", password=SECRET):
+    return client.post(
         "/comptes/inscription/",
         {
-            "email": "Nouvelle@Example.org",
-            "display_name": "Nouvelle",
-            "password1": secret,
-            "password2": secret,
+            "email": email,
+            "display_name": display_name,
+            "password1": password,
+            "password2": password,
         },
     )
-    assert response.status_code == 302
-    assert User.objects.filter(email="nouvelle@example.org").exists()
+
+
+def link_in(message, path_start):
+    """The path of the first link of `message` that starts with `path_start`."""
+    return re.search(rf"https?://[^/\s]+({re.escape(path_start)}[^\s]+)", message.body).group(1)
+
+
+def test_signup_confirm_then_dashboard(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = sign_up(client, "Nouvelle@Example.org", "Nouvelle")
+    assert response.status_code == 302 and response["Location"] == "/comptes/inscription/envoyee/"
+    user = User.objects.get(email="nouvelle@example.org")
+    assert not user.is_active and user.display_name == "Nouvelle"
+    # Not logged in, and cannot log in before confirming the address.
+    assert client.get("/comptes/mon-espace/").status_code == 302
+    early = client.post(
+        "/comptes/connexion/", {"username": "nouvelle@example.org", "password": SECRET}
+    )
+    assert early.status_code == 200 and "attend la confirmation de son adresse" in early.text
+    wrong = client.post("/comptes/connexion/", {"username": user.email, "password": "non"})
+    assert "attend la confirmation" not in wrong.text  # said only with the right password
+
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["nouvelle@example.org"]
+    assert "confirmez votre adresse" in mail.outbox[0].subject
+    path = link_in(mail.outbox[0], "/comptes/inscription/confirmer/")
+    page = client.get(path)  # a mail scanner following the link activates nothing
+    assert page.status_code == 200 and "Activer mon compte" in page.text
+    user.refresh_from_db()
+    assert not user.is_active
+    done = client.post(path)
+    assert done.status_code == 302 and done["Location"] == "/comptes/mon-espace/"
+    user.refresh_from_db()
+    assert user.is_active
     dashboard = client.get("/comptes/mon-espace/")
-    assert "Nouvelle" in dashboard.text
-    again = client.post(
-        "/comptes/inscription/",
-        {
-            "email": "nouvelle@example.org",
-            "password1": secret,
-            "password2": secret,
-        },
+    assert dashboard.status_code == 200 and "Nouvelle" in dashboard.text
+    # The link served once.
+    client.logout()
+    again = client.post(path)
+    assert again.status_code == 400 and "plus valable" in again.text
+    assert (
+        client.post(
+            "/comptes/connexion/", {"username": "nouvelle@example.org", "password": SECRET}
+        ).status_code
+        == 302
     )
-    assert again.status_code in (302, 400)
 
 
-def test_signup_duplicate_email_is_refused_in_french(client):
-    UserFactory(email="deja@example.org")
-    secret = "une phrase de passe assez longue"
-    response = client.post(
-        "/comptes/inscription/",
-        {
-            "email": "DEJA@example.org",
-            "password1": secret,
-            "password2": secret,
-        },
-    )
+def test_a_new_signup_replaces_one_awaiting_confirmation(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        sign_up(client, "encore@example.org", "Première", password="un premier secret assez long")
+        sign_up(client, "encore@example.org", "Seconde")
+    first, second = (link_in(m, "/comptes/inscription/confirmer/") for m in mail.outbox)
+    assert client.get(first).status_code == 400  # died with the first password
+    assert client.post(second).status_code == 302
+    user = User.objects.get(email="encore@example.org")
+    assert user.is_active and user.display_name == "Seconde" and user.check_password(SECRET)
+    assert User.objects.filter(email="encore@example.org").count() == 1
+
+
+def test_confirmation_links_that_are_not_valid(client):
+    user = UserFactory(email="pas-active@example.org", is_active=False)
+    for path in (
+        "/comptes/inscription/confirmer/MQ/pas-un-jeton/",
+        "/comptes/inscription/confirmer/%%%/x/",
+        f"/comptes/inscription/confirmer/{user.pk}/1-2/",
+    ):
+        response = client.get(path)
+        assert response.status_code == 400 and "plus valable" in response.text
+        assert client.post(path).status_code == 400
+    user.refresh_from_db()
+    assert not user.is_active
+
+
+def test_signup_refuses_bad_input_in_french(client):
+    response = sign_up(client, "pas-une-adresse", password="court")
     assert response.status_code == 400
-    assert "Un compte existe déjà" in response.text
+    assert "Saisissez une adresse de courriel valide" in response.text
+    assert "Ce mot de passe est trop court" in response.text
+    assert not User.objects.filter(email="pas-une-adresse").exists()
 
 
 def test_dashboard_needs_login(client):
@@ -86,9 +141,15 @@ def test_dashboard_needs_login(client):
     assert response.status_code == 302 and "/comptes/connexion/" in response["Location"]
 
 
-def test_demo_accounts_are_created_once(capsys):
+def test_demo_accounts_are_created_once(client, capsys):
     call_command("load_demo", accounts=True)
     call_command("load_demo", accounts=True)
     alice = User.objects.get(email="alice@demo.territoires.localhost")
     assert alice.memberships.filter(territory__code="06084", role="admin").exists()
     assert User.objects.filter(email__endswith="@demo.territoires.localhost").count() == 5
+    # Demo accounts need no confirmation: they log in at once.
+    response = client.post(
+        "/comptes/connexion/",
+        {"username": "alice@demo.territoires.localhost", "password": "territoires-demo"},
+    )
+    assert response.status_code == 302 and response["Location"] == "/comptes/mon-espace/"

@@ -38,3 +38,10 @@ def test_the_server_error_page_renders_without_any_context():
     assert '<html lang="fr">' in text
     assert "Erreur du serveur" in text and "Réessayez dans quelques instants" in text
     assert "Server Error" not in text
+
+
+def test_an_api_address_nothing_answers_is_a_json_404(client):
+    """Found by fuzzing: an encoded slash matched no API route and got the HTML page."""
+    response = client.get("/api/v1/territories/commune/a%2Fb")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json") and response.json()["message"]

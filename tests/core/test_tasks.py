@@ -104,13 +104,33 @@ def test_the_registry_import_reindexes_territories_once_committed(
     ]
 
 
-@pytest.mark.parametrize("name", ["reindex_search", "make_photo_variants"])
+@pytest.mark.parametrize("name", ["index_territories", "make_photo_variants"])
 def test_tasks_are_importable_by_their_path(name):
     """Workers find a task by its module path: it must be the task itself."""
     from django.utils.module_loading import import_string
 
     path = {
-        "reindex_search": "territoires.core.tasks.reindex_search",
+        "index_territories": "territoires.territories.tasks.index_territories",
         "make_photo_variants": "territoires.initiatives.tasks.make_photo_variants",
     }[name]
     assert import_string(path).module_path == path
+
+
+def test_an_import_whose_reindexing_never_ran_is_indexed_by_the_next_run(
+    django_capture_on_commit_callbacks, town
+):
+    """Found by killing the import at random: killed after its commit but before the
+    search was indexed again, the next run — finding nothing to change — left the index
+    behind for good."""
+    from territoires.territories.models import RegistryImport
+
+    type(town).objects.filter(pk=town.pk).update(name="Ancien nom")
+    search.index_documents(territory_documents(type(town).objects.filter(pk=town.pk)))
+    registry_import.import_registry(SAMPLE_DIR, force=True)  # its task never runs: killed
+    assert not RegistryImport.objects.latest().indexed
+    assert search.search(search.SearchQuery(text="ancien nom")).total == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        report = registry_import.import_registry(SAMPLE_DIR)  # unchanged: skipped…
+    assert report.skipped
+    assert search.search(search.SearchQuery(text="ancien nom")).total == 0  # …yet indexed
+    assert RegistryImport.objects.latest().indexed

@@ -144,7 +144,8 @@ def test_video_is_privacy_first_and_bad_links_are_refused(client, bob):
     assert "<iframe" not in page
 
 
-EMPTY_FORMSETS = {
+# A new initiative's form: no contact nor resource, read at version 0.
+EMPTY_FORMSETS = {"edit_version": "0"} | {
     f"{prefix}-{field}": "0"
     for prefix in ("contacts", "resources")
     for field in ("TOTAL_FORMS", "INITIAL_FORMS")
@@ -306,6 +307,7 @@ def test_contacts_and_pdf_resources_with_the_initiative(client, bob):
     initiative = InitiativeFactory(published=True)
     url = f"/initiatives/{initiative.slug}/modifier/"
     base = {
+        "edit_version": initiative.edit_version,
         "title": initiative.title,
         "summary": initiative.summary,
         "body": "",
@@ -328,6 +330,28 @@ def test_contacts_and_pdf_resources_with_the_initiative(client, bob):
     assert saved.status_code == 302
     assert initiative.contacts.get().website == "https://regie.example.org"
     assert initiative.resources.get().document.name.endswith(".pdf")
+
+
+def test_a_replaced_or_deleted_document_is_removed_once_committed(
+    bob, django_capture_on_commit_callbacks
+):
+    """Bug: deleted PDFs and replaced ones stayed served from /media/."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from territoires.initiatives.models import InitiativeResource
+
+    initiative = InitiativeFactory(published=True)
+    resource = InitiativeResource(initiative=initiative, title="Bilan")
+    resource.document.save("bilan.pdf", ContentFile(a_real_pdf()))
+    first = resource.document.name
+    with django_capture_on_commit_callbacks(execute=True):
+        resource.document.save("bilan.pdf", ContentFile(a_real_pdf()))
+    second = resource.document.name
+    assert not default_storage.exists(first) and default_storage.exists(second)
+    with django_capture_on_commit_callbacks(execute=True):
+        resource.delete()
+    assert not default_storage.exists(second)
 
 
 def test_published_words_never_reveal_the_draft_initiative_they_belong_to(client, bob):

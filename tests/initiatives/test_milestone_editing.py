@@ -59,6 +59,7 @@ def photo_upload(data=None):
 
 def milestone_data(**fields):
     return {
+        "edit_version": 0,  # a new milestone; edits give the version they read
         "phase": "past",
         "year": "2008",
         "title": "La régie agricole",
@@ -175,6 +176,7 @@ def test_editing_a_milestone_in_place_keeps_its_photo(client, bob, town, milesto
     response = client.post(
         edit_url(milestone),
         milestone_data(
+            edit_version=milestone.edit_version,
             title="Cantine 100 % bio",
             alt="Les enfants à la cantine",
             credit="Ville de Mouans-Sartoux",
@@ -201,7 +203,12 @@ def test_editing_replaces_the_photo(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             edit_url(milestone),
-            milestone_data(image=photo_upload(), alt="Le marché", credit="Association"),
+            milestone_data(
+                edit_version=milestone.edit_version,
+                image=photo_upload(),
+                alt="Le marché",
+                credit="Association",
+            ),
             headers=HTMX,
         )
 
@@ -219,7 +226,11 @@ def test_editing_removes_the_photo(
     client.force_login(bob)
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(edit_url(milestone), milestone_data(remove_photo="on"), headers=HTMX)
+        response = client.post(
+            edit_url(milestone),
+            milestone_data(edit_version=milestone.edit_version, remove_photo="on"),
+            headers=HTMX,
+        )
 
     assert response.status_code == 200 and "<picture>" not in timeline(response.text)
     milestone.refresh_from_db()
@@ -232,7 +243,11 @@ def test_a_photo_shown_elsewhere_too_is_kept(client, bob, town, milestone_with_p
     Portrait.objects.create(territory=town, hero_photo=photo)  # as the admin allows
     client.force_login(bob)
 
-    client.post(edit_url(milestone_with_photo), milestone_data(remove_photo="on"), headers=HTMX)
+    client.post(
+        edit_url(milestone_with_photo),
+        milestone_data(edit_version=milestone_with_photo.edit_version, remove_photo="on"),
+        headers=HTMX,
+    )
 
     milestone_with_photo.refresh_from_db()
     assert milestone_with_photo.photo is None and Photo.objects.filter(pk=photo.pk).exists()
@@ -265,7 +280,11 @@ def test_an_initiative_of_another_territory_is_refused(client, bob, town, elsewh
         headers=HTMX,
     )
     edited = client.post(
-        edit_url(milestone), milestone_data(title="Après", initiatives=[foreign.pk]), headers=HTMX
+        edit_url(milestone),
+        milestone_data(
+            edit_version=milestone.edit_version, title="Après", initiatives=[foreign.pk]
+        ),
+        headers=HTMX,
     )
 
     for response in (added, edited):
@@ -302,7 +321,13 @@ def test_a_file_that_is_not_an_image_is_refused(client, bob, town, milestone_wit
     fake.seek(0)
     edited = client.post(
         edit_url(milestone_with_photo),
-        milestone_data(title="Modifié", image=fake, alt="Les serres", credit="Commune"),
+        milestone_data(
+            edit_version=milestone_with_photo.edit_version,
+            title="Modifié",
+            image=fake,
+            alt="Les serres",
+            credit="Commune",
+        ),
         headers=HTMX,
     )
 

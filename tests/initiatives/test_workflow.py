@@ -71,6 +71,7 @@ def test_the_form_offers_the_reachable_states_and_refuses_others_in_french(clien
     assert "Archiver" in form and "Repasser en brouillon" in form
     assert 'value="review"' not in form  # published → review is no transition
     data = {
+        "edit_version": initiative.edit_version,
         "title": initiative.title,
         "summary": initiative.summary,
         "status": "ongoing",
@@ -81,7 +82,7 @@ def test_the_form_offers_the_reachable_states_and_refuses_others_in_french(clien
     }
     refused = client.post(url, {**data, "state": "review"})
     assert refused.status_code == 400 and "Sélectionnez un choix valide" in refused.text
-    archived = client.post(url, {**data, "state": "archived"})
+    archived = client.post(url, {**data, "state": "archived"})  # the refusal wrote nothing
     assert archived.status_code == 302
     assert Initiative.objects.get(pk=initiative.pk).state == PublicationState.ARCHIVED
     # Archived: the team still sees it, visitors no longer do.

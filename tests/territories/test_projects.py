@@ -98,3 +98,13 @@ def test_registry_reimport_refreshes_projects():
     projects.refresh_all_projects()
     project.refresh_from_db()
     assert project.population == territory("commune", "06084").population
+
+
+def test_a_yaml_file_cannot_expand_into_gigabytes():
+    """Found by fuzzing: aliases expanded a 292-byte upload into a 4.9 MB member code."""
+    bomb = '- nom: Bombe\n  membres: &a ["06084", "06084"]\n- nom: Bis\n  membres: [*a, *a]\n'
+    with pytest.raises(ProjectFileError, match="alias"):
+        parse_project_file("projets.yaml", bomb.encode())
+    nested = '- nom: Imbriqué\n  membres: [["06084"]]\n'
+    with pytest.raises(ProjectFileError, match="liste de codes"):
+        parse_project_file("projets.yaml", nested.encode())

@@ -63,7 +63,7 @@ def test_a_visitor_costs_few_queries(client, town, django_assert_max_num_queries
     if cached:
         visit(client, town)
     # Cached: the territory and its versions, nothing else; uncached: a query or two a section.
-    with django_assert_max_num_queries(2 if cached else 16):
+    with django_assert_max_num_queries(2 if cached else 17):
         visit(client, town)
 
 
@@ -74,3 +74,11 @@ def test_the_team_costs_few_queries(client, bob, town, django_assert_max_num_que
     # The visitor's, plus the session, the user and their role.
     with django_assert_max_num_queries(19):
         visit(client, town)
+
+
+def test_a_visitors_page_carries_nothing_of_anyone(client, bob, town):
+    """Cached whole for visitors: no token, no name, the same bytes for every visitor."""
+    first = visit(client, town)
+    assert "csrf" not in first.lower() and visit(client, town) == first
+    client.force_login(bob)
+    assert "X-CSRFToken" in visit(client, town)

@@ -84,17 +84,28 @@
     var measure = measureSelect.value;
     var cuts = (breaks[kind] || {})[measure] || [];
     var unit = measure === "density" ? labels.perkm2 : labels.inhabitants;
-    var rows = [];
+    // Built node by node: the page's Content-Security-Policy refuses style="" attributes in
+    // markup, while a colour set through element.style (CSSOM) is allowed.
+    var title = document.createElement("p");
+    var strong = document.createElement("strong");
+    strong.textContent = measure === "density" ? labels.density : labels.population;
+    title.append(strong, " · " + labels[kind]);
+    var list = document.createElement("ul");
     var lower = 0;
     cuts.concat([null]).forEach(function (cut, index) {
       var text = cut === null ? "≥ " + number.format(lower) : number.format(lower) + " – " + number.format(cut);
-      rows.push('<li><span class="swatch" style="background:' + palette[Math.min(index, palette.length - 1)] +
-        '"></span>' + text + " " + unit + "</li>");
+      var item = document.createElement("li");
+      var swatch = document.createElement("span");
+      swatch.className = "swatch";
+      swatch.style.backgroundColor = palette[Math.min(index, palette.length - 1)];
+      item.append(swatch, text + " " + unit);
+      list.appendChild(item);
       lower = cut;
     });
-    legend.innerHTML = "<p><strong>" + (measure === "density" ? labels.density : labels.population) +
-      "</strong> · " + labels[kind] + "</p><ul>" + rows.join("") + "</ul><p class=\"legend-source\">" +
-      labels.source + "</p>";
+    var source = document.createElement("p");
+    source.className = "legend-source";
+    source.textContent = labels.source;
+    legend.replaceChildren(title, list, source);
     levelLabel.textContent = labels[kind];
   }
 
@@ -157,6 +168,8 @@
 
   // Layers the apps contribute (www lists them): a point per territory, opening its page.
   var markerLayers = [];
+  var styleReady = false;
+  map.once("load", function () { styleReady = true; });
   var markerColours = ["#b5432f", "#6b3fa0", "#1f6fb2", "#b07d1a"];
   function onMarker(point) {
     var shownLayers = markerLayers.filter(function (id) { return map.getLayer(id); });
@@ -187,8 +200,10 @@
       }
       map.setLayoutProperty(id, "visibility", box.checked ? "visible" : "none");
     }
+    // map.loaded() is false whenever tiles load (after any move): the style's first load
+    // is what the layers wait for, once.
     box.addEventListener("change", function () {
-      if (map.loaded()) toggle(); else map.once("load", toggle);
+      if (styleReady) toggle(); else map.once("load", toggle);
     });
     if (box.checked) map.once("load", toggle);
   });

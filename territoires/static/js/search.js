@@ -26,6 +26,11 @@
       setActive(-1);
     }
 
+    // Back in a filled box, the suggestions come back (hx-trigger="refresh-suggestions"):
+    // an event sent from here, as the page's policy lets HTMX evaluate no filter expression.
+    input.addEventListener("focus", function () {
+      if (input.value.length > 0) input.dispatchEvent(new Event("refresh-suggestions"));
+    });
     list.addEventListener("htmx:afterSwap", function () {
       var open = list.children.length > 0 && input.value.trim() !== "";
       input.setAttribute("aria-expanded", open ? "true" : "false");

@@ -14,8 +14,7 @@ from django.utils.text import slugify
 from tqdm import tqdm
 
 from territoires.core import versions
-from territoires.core.tasks import reindex_search
-from territoires.territories import cog, geo, search_documents
+from territoires.territories import cog, geo, tasks
 from territoires.territories.enums import OFFICIAL_KINDS, TerritoryKind
 from territoires.territories.models import RegistryImport, Territory, TerritoryShape
 from territoires.territories.normalize import search_key
@@ -99,6 +98,8 @@ def import_registry(
     fingerprint = source_fingerprint(directory)
     last = RegistryImport.objects.order_by("-finished_at").first()
     if not force and last and last.fingerprint == fingerprint and tiles_are_current():
+        if not last.indexed:  # the last import's reindexing never finished: once more
+            transaction.on_commit(lambda: tasks.index_territories.enqueue(last.pk))
         return ImportReport(skipped=True, unchanged=Territory.objects.count())
 
     started_at = timezone.now()
@@ -119,8 +120,11 @@ def import_registry(
         if report.changes:
             refresh_all_projects()
             versions.bump(versions.SHARED, 0)
-            transaction.on_commit(lambda: reindex_search.enqueue([search_documents.KIND]))
-        RegistryImport.objects.create(
+        # The search follows in the background; until it says it has, the import counts as
+        # not indexed, and the next run (even with nothing to change) indexes again.
+        indexed = not report.changes and (last is None or last.indexed)
+        current = RegistryImport.objects.create(
+            indexed=indexed,
             source=cog.source_version(),
             fingerprint=fingerprint,
             started_at=started_at,
@@ -131,6 +135,8 @@ def import_registry(
             unchanged=report.unchanged,
             rejected=len(registry.rejected),
         )
+        if not indexed:
+            transaction.on_commit(lambda: tasks.index_territories.enqueue(current.pk))
     steps.update()
     steps.set_postfix_str("tuiles de l'atlas")
     if report.changes or not tiles_are_current():
