@@ -5,38 +5,62 @@ import shapely
 from django.core.validators import ProhibitNullCharactersValidator
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Field, Path, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
-from pydantic import AfterValidator
+from pydantic import AfterValidator, ConfigDict
 
 from territoires.territories import geo, selectors
 from territoires.territories.enums import TerritoryKind
 from territoires.territories.models import Territory, TerritoryShape
 from territoires.territories.normalize import search_key
 
-router = Router(tags=["territoires"])
+router = Router(tags=[gettext_lazy("territoires")])
 
 
 # The error answers of the whole API (territoires/api.py gives them), declared here, in the
 # foundation's router, so that every app's router can name them in its operations.
+# The schemas' descriptions are in the request's language, not their docstrings.
 class ErrorOut(Schema):
-    """Une réponse d'erreur : ce qui ne va pas, en français."""
+    model_config = ConfigDict(
+        json_schema_extra={
+            "description": gettext_lazy(
+                "Une réponse d'erreur : ce qui ne va pas, en français (en anglais avec "
+                "Accept-Language: en)."
+            )
+        }
+    )
 
-    message: str = Field(description="Message en français")
+    message: str = Field(
+        description=gettext_lazy("Message en français, ou dans la langue demandée")
+    )
 
 
 class InvalidParameter(Schema):
-    """Un paramètre refusé, tel que le décrit pydantic."""
+    model_config = ConfigDict(
+        json_schema_extra={
+            "description": gettext_lazy("Un paramètre refusé, tel que le décrit pydantic.")
+        }
+    )
 
     type: str
-    loc: list[str | int] = Field(description="Où : query, path, puis le nom du paramètre")
+    loc: list[str | int] = Field(
+        description=gettext_lazy("Où : query, path, puis le nom du paramètre")
+    )
     msg: str
     ctx: dict | None = None
 
 
 class InvalidOut(ErrorOut):
-    """Paramètres invalides : le message les nomme tous, `errors` les détaille s'il y a lieu."""
+    model_config = ConfigDict(
+        json_schema_extra={
+            "description": gettext_lazy(
+                "Paramètres invalides : le message les nomme tous, `errors` les détaille "
+                "s'il y a lieu."
+            )
+        }
+    )
 
     errors: list[InvalidParameter] | None = None
 
@@ -58,10 +82,14 @@ Text = Annotated[str, AfterValidator(_without_nul)]
 # The address of a territory: any text (an unknown one is a 404).
 KindParam = Annotated[
     Text,
-    Path(description="Type de territoire : region, departement, epci, commune…", example="commune"),
+    Path(
+        description=gettext_lazy("Type de territoire : region, departement, epci, commune…"),
+        example="commune",
+    ),
 ]
 CodeParam = Annotated[
-    Text, Path(description="Code officiel (INSEE ; SIREN pour un EPCI)", example="06084")
+    Text,
+    Path(description=gettext_lazy("Code officiel (INSEE ; SIREN pour un EPCI)"), example="06084"),
 ]
 
 
@@ -111,13 +139,15 @@ class TerritoryOut(Schema):
 
 
 class TerritoryFilters(Schema):
-    kind: KindName | None = Field(None, description="Type de territoire")
+    kind: KindName | None = Field(None, description=gettext_lazy("Type de territoire"))
     parent: str | None = Field(
         None,
         pattern=r"^[a-z-]+:[0-9A-Za-z]+$",
-        description="Territoire parent, « type:code », par exemple departement:06",
+        description=gettext_lazy("Territoire parent, « type:code », par exemple departement:06"),
     )
-    name: Text | None = Field(None, min_length=1, max_length=100, description="Début du nom")
+    name: Text | None = Field(
+        None, min_length=1, max_length=100, description=gettext_lazy("Début du nom")
+    )
 
 
 MAX_LIMIT = 100  # as the initiatives' per_page: one page stays small and quick
@@ -128,16 +158,23 @@ class TerritoryPagination(LimitOffsetPagination):
 
     class Input(Schema):
         limit: int = Field(
-            MAX_LIMIT, ge=1, le=MAX_LIMIT, description="Territoires par page, 100 au plus"
+            MAX_LIMIT,
+            ge=1,
+            le=MAX_LIMIT,
+            description=gettext_lazy("Territoires par page, 100 au plus"),
         )
         # Past the database's integers the query fails: the registry holds far fewer.
-        offset: int = Field(0, ge=0, le=1_000_000, description="Territoires à sauter")
+        offset: int = Field(0, ge=0, le=1_000_000, description=gettext_lazy("Territoires à sauter"))
 
     def __init__(self, **kwargs):
         super().__init__(max_limit=MAX_LIMIT, **kwargs)
 
 
-@router.get("/", response={200: list[TerritoryOut], **errors(400)}, summary="Liste des territoires")
+@router.get(
+    "/",
+    response={200: list[TerritoryOut], **errors(400)},
+    summary=gettext_lazy("Liste des territoires"),
+)
 @paginate(TerritoryPagination)
 def list_territories(request, filters: Query[TerritoryFilters]):
     territories = Territory.objects.select_related("region", "departement", "epci", "commune")
@@ -157,18 +194,20 @@ def list_territories(request, filters: Query[TerritoryFilters]):
 @router.get(
     "/search",
     response={200: list[TerritoryOut], **errors(400)},
-    summary="Recherche par nom, code ou code postal",
+    summary=gettext_lazy("Recherche par nom, code ou code postal"),
 )
 def search(
     request,
-    q: Annotated[Text, Query(min_length=1, max_length=100)],
+    q: Annotated[Text, Query(min_length=1, max_length=100, examples=["mouans"])],
     limit: int = Query(10, ge=1, le=50),
 ):
     return selectors.search_territories(q, limit=limit)
 
 
 @router.get(
-    "/{kind}/{code}", response={200: TerritoryOut, **errors(400, 404)}, summary="Un territoire"
+    "/{kind}/{code}",
+    response={200: TerritoryOut, **errors(400, 404)},
+    summary=gettext_lazy("Un territoire"),
 )
 def detail(request, kind: KindParam, code: CodeParam):
     return selectors.territory_or_404(kind, code)
@@ -177,7 +216,7 @@ def detail(request, kind: KindParam, code: CodeParam):
 @router.get(
     "/{kind}/{code}/members",
     response={200: list[TerritoryRef], **errors(400, 404)},
-    summary="Ses membres",
+    summary=gettext_lazy("Ses membres"),
 )
 def members(request, kind: KindParam, code: CodeParam):
     return list(selectors.members_of(selectors.territory_or_404(kind, code)))
@@ -192,7 +231,7 @@ def _geojson_response(payload: dict) -> HttpResponse:
 @router.get(
     "/{kind}/{code}/outline.geojson",
     response=errors(400, 404),
-    summary="Contour GeoJSON",
+    summary=gettext_lazy("Contour GeoJSON"),
     openapi_extra={
         "responses": {
             200: {"description": "Feature GeoJSON", "content": {"application/geo+json": {}}}
@@ -210,7 +249,7 @@ def outline(request, kind: KindParam, code: CodeParam):
 @router.get(
     "/{kind}/{code}/members.geojson",
     response=errors(400, 404),
-    summary="Contours GeoJSON de ses membres",
+    summary=gettext_lazy("Contours GeoJSON de ses membres"),
     openapi_extra={
         "responses": {
             200: {
