@@ -1,8 +1,10 @@
 """`python -m bench [--quick]`: every benchmark of the project, printed as Markdown.
 
-Runs bench/territories.py (registry, atlas, pages) and bench/search.py (the search of the
-commons), both on SQLite and, when one answers, on PostgreSQL, then bench/rotation.py (the
-workshop rotation optimizer); each prints its own Markdown table.
+Runs bench/territories.py (registry, atlas, pages), bench/lighthouse.py (Lighthouse, mobile,
+on the main pages: installs the pinned npm package into var/bench/lighthouse/) and
+bench/search.py (the search of the commons), the first and the last on SQLite and, when one
+answers, on PostgreSQL, then bench/rotation.py (the workshop rotation optimizer); each prints
+its own Markdown table.
 """
 
 import argparse
@@ -39,6 +41,10 @@ def main(argv=None) -> int:
     engines = ["--postgres"] if postgres_answers() else []
     command = [sys.executable, "-m", "bench.territories", *engines, *quick]
     status = run("bench/territories.py", command)
+    print()
+    # Lighthouse on the main pages (mobile), on the registry bench/territories.py imported.
+    command = [sys.executable, "-m", "bench.lighthouse", *(["--runs", "1"] if quick else [])]
+    status = run("bench/lighthouse.py", command) or status
     print()
     command = [sys.executable, "-m", "bench.search", *engines, *quick]
     status = run("bench/search.py", command) or status

@@ -42,7 +42,8 @@ def _secret_key() -> str:
 SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("TERRITOIRES_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("TERRITOIRES_CSRF_TRUSTED_ORIGINS", [])
-SITE_URL = env_str("TERRITOIRES_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Empty: links come from the request (territoires/core/addresses.py).
+SITE_URL = env_str("TERRITOIRES_SITE_URL", "").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -54,7 +55,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
-    "ninja",  # so /api/v1/docs serves Swagger UI from ninja's static files, not from a CDN
     "rules.apps.AutodiscoverRulesConfig",
     "django_fsm",  # the admin's transition buttons
     "django_fsm_log",
@@ -75,7 +75,15 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "territoires.core.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages compressed (WhiteNoise serves static files compressed already, never reaching
+    # it). Before every middleware that reads or changes the body, as Django's docs ask.
+    # BREACH: Django ≥ 4.2 pads each gzip response with up to 100 random bytes (Heal The
+    # Breach), and CSRF tokens are masked anew for every response; visitors' pages hold none.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language: the cookie of the switch (/langue/<code>/), else Accept-Language, else
+    # French. After the sessions and before CommonMiddleware, as Django's docs ask.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -206,10 +214,16 @@ AXES_LOCKOUT_CALLABLE = "territoires.accounts.throttling.lockout_response"
 # once its cool-off is over.
 AXES_DISABLE_ACCESS_LOG = True
 
-# French first: every visitor gets French, whatever the browser asks; the English
-# catalogue is kept for a language switch (no LocaleMiddleware until then).
+# French first: French unless the visitor chose English with the switch of every page
+# (a cookie, www/language_views.py) or, without a choice, their browser asks for English
+# (Accept-Language); a language we do not have gets French. Each name in its own language.
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français"), ("en", "English")]
+# The choice is remembered a year, for the whole site, sent on same-site navigation only,
+# never read by scripts; Secure with the session cookie (below).
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
 LOCALE_PATHS = [BASE_DIR / "territoires" / "locale"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
@@ -296,6 +310,7 @@ DEFAULT_FROM_EMAIL = env_str("TERRITOIRES_DEFAULT_FROM_EMAIL", "Territoires <nor
 # Django takes every request for plain HTTP (and the HTTPS redirect would loop).
 SESSION_COOKIE_SECURE = env_bool("TERRITOIRES_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = env_bool("TERRITOIRES_HTTPS_REDIRECT", False)
 SECURE_PROXY_SSL_HEADER = env_proxy_header("TERRITOIRES_PROXY_SSL_HEADER")
 SECURE_HSTS_SECONDS = env_int("TERRITOIRES_HSTS_SECONDS", 0)
@@ -350,6 +365,12 @@ LOGGING = {
 
 # Serves /bench/bonjour/, the hello-world floor of `make bench`; off in production.
 BENCH_FLOOR = env_bool("TERRITOIRES_BENCH_FLOOR", False)
+
+# Content not checked for this many months says « à vérifier » and joins the curators'
+# queue (territoires/core/models.py, Checked).
+CHECK_MONTHS = env_int("TERRITOIRES_CHECK_MONTHS", 24)
+if CHECK_MONTHS < 1:
+    raise ImproperEnvironment(f"TERRITOIRES_CHECK_MONTHS={CHECK_MONTHS}: at least 1")
 
 # Licence of the content published in the commons and its exports.
 CONTENT_LICENCE = env_str("TERRITOIRES_CONTENT_LICENCE", "Licence Ouverte / Open Licence 2.0")

@@ -94,6 +94,8 @@ MATRIX: dict[str, Row] = {
     "www:home": Row(lambda w: "/"),
     "www:atlas_layer": Row(lambda w: "/atlas/couches/documented.geojson"),
     "www:data": Row(lambda w: "/donnees/sources/"),
+    "www:open_data": Row(lambda w: "/donnees/"),
+    "www:language": Row(lambda w: "/langue/en/?suivant=/"),
     "www:privacy": Row(lambda w: "/confidentialite/"),
     "www:search": Row(lambda w: "/recherche/?q=cantine"),
     "www:export_initiatives_csv": Row(lambda w: "/donnees/initiatives.csv"),
@@ -115,6 +117,7 @@ MATRIX: dict[str, Row] = {
     "www:territory_history": Row(lambda w: w.territory("historique/"), get=TEAM_ADMIN),
     # territories: the registry
     "territories:search": Row(lambda w: "/territoires/recherche/?q=mouans"),
+    "www:suggestions": Row(lambda w: "/recherche/suggestions/?q=mouans"),
     "territories:tile": Row(lambda w: "/territoires/tuiles/0/0/0.mvt"),
     "territories:detail_short": Row(lambda w: "/territoires/commune/06084/"),
     # accounts: teams and the person's own account
@@ -173,6 +176,10 @@ MATRIX: dict[str, Row] = {
         lambda w: w.territory(f"chiffres/{w.key_figure().pk}/supprimer/"), get=None, post=TEAM_EDIT
     ),
     "initiatives:detail": Row(lambda w: w.draft.get_absolute_url(), get=TEAM_EDIT, hidden=True),
+    "initiatives:check": Row(
+        lambda w: f"/initiatives/verifier/initiative/{w.published.pk}/", get=None, post=TEAM_ADMIN
+    ),
+    "initiatives:curation_queue": Row(lambda w: "/initiatives/a-verifier/", get={"sam_staff"}),
     "initiatives:edit": Row(
         lambda w: f"/initiatives/{w.draft.slug}/modifier/", get=TEAM_EDIT, post=TEAM_EDIT
     ),

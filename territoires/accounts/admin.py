@@ -19,8 +19,15 @@ class UserAdmin(BaseUserAdmin):
     personal data everywhere, its contributions credited to « Personne supprimée »."""
 
     ordering = ["email"]
-    list_display = ["email", "display_name", "is_facilitator", "is_staff", "is_active"]
-    list_filter = ["is_facilitator", "is_staff", "is_active"]
+    list_display = [
+        "email",
+        "display_name",
+        "is_facilitator",
+        "is_curator",
+        "is_staff",
+        "is_active",
+    ]
+    list_filter = ["is_facilitator", "is_curator", "is_staff", "is_active"]
     search_fields = ["email", "display_name"]
     inlines = [MembershipInline]
     fieldsets = [
@@ -31,6 +38,7 @@ class UserAdmin(BaseUserAdmin):
             {
                 "fields": [
                     "is_facilitator",
+                    "is_curator",
                     "is_active",
                     "is_staff",
                     "is_superuser",

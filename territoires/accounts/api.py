@@ -1,4 +1,5 @@
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.security import django_auth
@@ -7,7 +8,7 @@ from territoires.accounts import selectors
 from territoires.territories.api import CodeParam, KindParam, errors
 from territoires.territories.selectors import territory_or_404
 
-router = Router(tags=["territoires"])
+router = Router(tags=[gettext_lazy("territoires")])
 
 
 class MemberOut(Schema):
@@ -20,7 +21,7 @@ class MemberOut(Schema):
     "/{kind}/{code}/team",
     response={200: list[MemberOut], **errors(400, 401, 403, 404)},
     auth=django_auth,
-    summary="Équipe du territoire (membres connectés seulement)",
+    summary=gettext_lazy("Équipe du territoire (membres connectés seulement)"),
 )
 def team(request, kind: KindParam, code: CodeParam):
     territory = territory_or_404(kind, code)

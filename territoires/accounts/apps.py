@@ -16,6 +16,6 @@ class AccountsConfig(AppConfig):
         history.track(Membership, territory_of=lambda item: item.territory_id, personal=True)
         history.track(
             User,
-            include=["is_active", "is_staff", "is_superuser", "is_facilitator"],
+            include=["is_active", "is_staff", "is_superuser", "is_facilitator", "is_curator"],
             personal=True,
         )

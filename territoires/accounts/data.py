@@ -27,6 +27,7 @@ from territoires.accounts import services
 from territoires.accounts.enums import Role
 from territoires.accounts.models import DELETED_PERSON_EMAIL, User
 from territoires.core import personal_data
+from territoires.core.addresses import site_url
 
 logger = logging.getLogger(__name__)
 
@@ -87,7 +88,7 @@ def export_document(user) -> dict:
     """The download: every registered kind of data about `user`, with what it is."""
     exported = personal_data.export(user)
     return {
-        "site": settings.SITE_URL,
+        "site": site_url(),
         "exported_at": timezone.now().isoformat(),
         "data": {
             holder.name: {"label": str(holder.label), "rows": exported[holder.name]}
@@ -249,9 +250,9 @@ def _warn(user: User, now: datetime) -> bool:
         "user": user,
         "last_seen": formats.date_format(timezone.localtime(last_seen), "DATE_FORMAT"),
         "erasure_on": formats.date_format(timezone.localtime(erasure_on), "DATE_FORMAT"),
-        "login_url": settings.SITE_URL + reverse("accounts:login"),
-        "data_url": settings.SITE_URL + reverse("accounts:my_data"),
-        "privacy_url": settings.SITE_URL + reverse("www:privacy"),
+        "login_url": site_url() + reverse("accounts:login"),
+        "data_url": site_url() + reverse("accounts:my_data"),
+        "privacy_url": site_url() + reverse("www:privacy"),
     }
     subject = render_to_string("accounts/data/inactivity_warning_subject.txt", context)
     body = render_to_string("accounts/data/inactivity_warning.txt", context)

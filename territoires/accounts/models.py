@@ -42,6 +42,14 @@ class User(AbstractUser):
         default=False,
         help_text=_("Rôle à l'échelle de la plateforme : anime des programmes d'accompagnement."),
     )
+    is_curator = models.BooleanField(
+        _("curateur·ice des communs"),
+        default=False,
+        help_text=_(
+            "Rôle à l'échelle de la plateforme : vérifie les initiatives, paroles et portraits "
+            "de tous les territoires."
+        ),
+    )
     # When the person was told their account would be erased for inactivity
     # (accounts/data.py); emptied by the next retention run once they have logged in since.
     inactivity_warned_at = models.DateTimeField(

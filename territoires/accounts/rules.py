@@ -25,6 +25,7 @@ is_reader = _has_role(Role.READER)
 is_contributor = _has_role(Role.CONTRIBUTOR)
 is_territory_admin = _has_role(Role.ADMIN)
 is_staff = rules.is_staff
+is_curator = rules.is_authenticated & rules.predicate(lambda user: user.is_curator)
 
 rules.add_perm("territories.view_members", is_reader | is_staff)
 rules.add_perm("territories.manage_members", is_territory_admin | is_staff)

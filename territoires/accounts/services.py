@@ -2,7 +2,6 @@
 
 import logging
 
-from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.tokens import PasswordResetTokenGenerator, default_token_generator
 from django.core.exceptions import ValidationError
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from territoires.accounts.enums import Role
 from territoires.accounts.models import Membership, User
+from territoires.core.addresses import site_url
 
 logger = logging.getLogger(__name__)
 
@@ -100,7 +100,7 @@ def send_confirmation_link(user: User) -> None:
         user,
         "accounts/email/signup_confirm_subject.txt",
         "accounts/email/signup_confirm.txt",
-        {"confirm_url": settings.SITE_URL + path},
+        {"confirm_url": site_url() + path},
     )
 
 
@@ -115,8 +115,8 @@ def send_existing_account_notice(user: User) -> None:
         "accounts/email/signup_existing_subject.txt",
         "accounts/email/signup_existing.txt",
         {
-            "login_url": settings.SITE_URL + reverse("accounts:login"),
-            "reset_url": settings.SITE_URL + path,
+            "login_url": site_url() + reverse("accounts:login"),
+            "reset_url": site_url() + path,
         },
     )
 

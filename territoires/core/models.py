@@ -1,6 +1,10 @@
+from datetime import timedelta
+
+from django.conf import settings
 from django.db import connections, models
 from django.db.models.signals import post_migrate
 from django.dispatch import receiver
+from django.utils import timezone
 
 
 class SearchDocument(models.Model):
@@ -111,6 +115,35 @@ class EditVersioned(models.Model):
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "edit_version"}
         super().save(*args, **kwargs)
+
+
+class Checked(models.Model):
+    """Content someone vouches for: when it was last checked and by whom (a territory's
+    admin, a curator of the platform). Not checked within `settings.CHECK_MONTHS` of its
+    last check (or of its writing, never checked), it is due: « à vérifier »."""
+
+    checked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    class Meta:
+        abstract = True
+
+    def written_at(self):
+        """When the content was written, for content never checked."""
+        return self.created_at
+
+    @property
+    def check_due(self) -> bool:
+        since = self.checked_at or self.written_at()
+        period = timedelta(days=round(settings.CHECK_MONTHS * 30.44))
+        return since is not None and since < timezone.now() - period
 
 
 class ContentVersion(models.Model):

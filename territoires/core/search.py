@@ -56,6 +56,9 @@ class SearchKind:
     plural: str | Promise
     order: int = 100
     documents: Callable[[], Iterable["Document"]] = field(default=lambda: ())
+    # Shown when browsing without words (the commons); False: only when asked for by name
+    # (territories, which would bury the commons under tens of thousands of rows).
+    browsed: bool = True
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,10 @@ facets.register(
         order=0,
     )
 )
+
+
+def browsed_kinds() -> tuple[str, ...]:
+    return tuple(kind.name for kind in kinds if kind.browsed)
 
 
 def reindex(kind_names: Iterable[str] | None = None) -> int:

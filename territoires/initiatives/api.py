@@ -4,6 +4,7 @@ from typing import Annotated
 
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Field, Path, Query, Router, Schema
 from ninja.errors import HttpError
 
@@ -13,7 +14,7 @@ from territoires.initiatives.models import Initiative, KeyFigure, Milestone, Ver
 from territoires.territories.api import CodeParam, KindParam, Text, errors
 from territoires.territories.selectors import territory_or_404
 
-router = Router(tags=["communs"])
+router = Router(tags=[gettext_lazy("communs")])
 
 
 class TerritoryLink(Schema):
@@ -76,20 +77,22 @@ class InitiativeFilters(Schema):
     q: str = Field(
         "",
         max_length=200,
-        description="Texte recherché (français, sans accents ni pluriels requis)",
+        description=gettext_lazy("Texte recherché (français, sans accents ni pluriels requis)"),
     )
-    theme: list[str] = Field([], description="Thème (identifiant), répétable")
+    theme: list[str] = Field([], description=gettext_lazy("Thème (identifiant), répétable"))
     levier: list[str] = Field(
-        [], description="Levier : epargner, financer_investir, produire_consommer"
+        [], description=gettext_lazy("Levier : epargner, financer_investir, produire_consommer")
     )
     fondamental: list[str] = Field(
-        [], description="engagement, cooperation, systemique, evaluation"
+        [], description=gettext_lazy("engagement, cooperation, systemique, evaluation")
     )
-    territoire: list[str] = Field([], description="Type de territoire")
-    region: list[str] = Field([], description="Code INSEE de région")
-    population: list[str] = Field([], description="Tranche de population")
-    de: int | None = Field(None, ge=1800, le=2100, description="Période : à partir de")
-    a: int | None = Field(None, ge=1800, le=2100, description="Période : jusqu'à")
+    territoire: list[str] = Field([], description=gettext_lazy("Type de territoire"))
+    region: list[str] = Field([], description=gettext_lazy("Code INSEE de région"))
+    population: list[str] = Field([], description=gettext_lazy("Tranche de population"))
+    de: int | None = Field(
+        None, ge=1800, le=2100, description=gettext_lazy("Période : à partir de")
+    )
+    a: int | None = Field(None, ge=1800, le=2100, description=gettext_lazy("Période : jusqu'à"))
     page: int = Field(1, ge=1, le=500)
     per_page: int = Field(20, ge=1, le=100)
 
@@ -97,7 +100,7 @@ class InitiativeFilters(Schema):
 @router.get(
     "/initiatives",
     response={200: InitiativePage, **errors(400)},
-    summary="Initiatives publiées, filtrées comme la recherche",
+    summary=gettext_lazy("Initiatives publiées, filtrées comme la recherche"),
 )
 def list_initiatives(request, filters: Query[InitiativeFilters]):
     # The schema documents the parameters; the search page's form reads them, so that the
@@ -126,7 +129,7 @@ def list_initiatives(request, filters: Query[InitiativeFilters]):
 SlugParam = Annotated[
     Text,
     Path(
-        description="Identifiant de l'initiative",
+        description=gettext_lazy("Identifiant de l'initiative"),
         example="pact2-rendre-transmissible-lexperience-pionniere-de-mouans-sartoux",
     ),
 ]
@@ -135,7 +138,7 @@ SlugParam = Annotated[
 @router.get(
     "/initiatives/{slug}",
     response={200: InitiativeOut, **errors(400, 404)},
-    summary="Une initiative publiée",
+    summary=gettext_lazy("Une initiative publiée"),
 )
 def initiative_detail(request, slug: SlugParam):
     initiative = Initiative.objects.published().filter(slug=slug).first()
@@ -182,7 +185,7 @@ class KeyFigureOut(Schema):
 @router.get(
     "/verbatims",
     response={200: list[VerbatimOut], **errors(400, 404)},
-    summary="Paroles publiées dont l'auteur·ice a accepté d'être nommé·e",
+    summary=gettext_lazy("Paroles publiées dont l'auteur·ice a accepté d'être nommé·e"),
 )
 def list_verbatims(request, territory: str | None = Query(None, pattern=r"^[a-z-]+:[0-9A-Za-z]+$")):
     verbatims = (
@@ -198,7 +201,7 @@ def list_verbatims(request, territory: str | None = Query(None, pattern=r"^[a-z-
 @router.get(
     "/territories/{kind}/{code}/milestones",
     response={200: list[MilestoneOut], **errors(400, 404)},
-    summary="Trajectoire publiée d'un territoire",
+    summary=gettext_lazy("Trajectoire publiée d'un territoire"),
 )
 def milestones(request, kind: KindParam, code: CodeParam):
     return list(Milestone.objects.published().filter(territory=territory_or_404(kind, code)))
@@ -207,7 +210,7 @@ def milestones(request, kind: KindParam, code: CodeParam):
 @router.get(
     "/territories/{kind}/{code}/figures",
     response={200: list[KeyFigureOut], **errors(400, 404)},
-    summary="Chiffres clés saisis par l'équipe du territoire, avec leur source",
+    summary=gettext_lazy("Chiffres clés saisis par l'équipe du territoire, avec leur source"),
 )
 def figures(request, kind: KindParam, code: CodeParam):
     return list(KeyFigure.objects.filter(territory=territory_or_404(kind, code)))

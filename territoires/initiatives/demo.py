@@ -1,6 +1,7 @@
 """Loads the demo commons built from the seed documents (demo/content.yaml), idempotently.
 
-Every item cites its document; nothing is invented (see demo/README.md).
+Every item cites its document; nothing is invented (see demo/README.md): an item whose
+document states no status is loaded with the status unknown.
 """
 
 from datetime import date
@@ -10,7 +11,7 @@ import yaml
 from django.db import transaction
 
 from territoires.initiatives import services
-from territoires.initiatives.enums import PublicationState
+from territoires.initiatives.enums import InitiativeStatus, PublicationState
 from territoires.initiatives.models import (
     Initiative,
     InitiativeResult,
@@ -105,7 +106,7 @@ def load_demo_commons(path: Path = CONTENT) -> dict:
                 territory_note=item.get("territory_note") or "",
                 summary=item["summary"].strip(),
                 body=(item.get("body") or "").strip(),
-                status=item.get("status") or "ongoing",
+                status=item.get("status") or InitiativeStatus.UNKNOWN,
                 start_year=item.get("start_year"),
                 end_year=item.get("end_year"),
                 levers=item.get("levers") or [],

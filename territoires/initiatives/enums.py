@@ -10,6 +10,10 @@ class PublicationState(models.TextChoices):
 
 
 class InitiativeStatus(models.TextChoices):
+    """How far an initiative has gone. Unknown unless a source states it: a status is a fact
+    like any other, and the default does not guess one."""
+
+    UNKNOWN = "unknown", _("avancement inconnu")
     PLANNED = "planned", _("en projet")
     ONGOING = "ongoing", _("en cours")
     FINISHED = "finished", _("terminée")

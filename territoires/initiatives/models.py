@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 from django_fsm_log.decorators import fsm_log_by
 
-from territoires.core.models import EditVersioned
+from territoires.core.models import Checked, EditVersioned
 from territoires.core.trajectory import Phase
 from territoires.initiatives.enums import (
     Fundamental,
@@ -140,7 +140,7 @@ class Theme(models.Model):
         return self.name
 
 
-class Initiative(EditVersioned, Contribution):
+class Initiative(EditVersioned, Checked, Contribution):
     """Something a territory did, with themes, levers, fundamentals and results."""
 
     title = models.CharField(_("titre"), max_length=200)
@@ -163,7 +163,7 @@ class Initiative(EditVersioned, Contribution):
         _("état d'avancement"),
         max_length=10,
         choices=InitiativeStatus.choices,
-        default=InitiativeStatus.ONGOING,
+        default=InitiativeStatus.UNKNOWN,
     )
     start_year = models.PositiveSmallIntegerField(_("début"), null=True, blank=True)
     end_year = models.PositiveSmallIntegerField(_("fin"), null=True, blank=True)
@@ -220,6 +220,8 @@ class Initiative(EditVersioned, Contribution):
 
     @property
     def period_label(self):
+        if self.start_year and self.end_year == self.start_year:
+            return str(self.start_year)  # a year, not « 2017–2017 »
         if self.start_year and self.end_year:
             return f"{self.start_year}–{self.end_year}"
         if self.start_year:
@@ -286,7 +288,7 @@ class InitiativeResource(models.Model):
             raise ValidationError(_("Indiquez un lien ou un document PDF (l'un des deux)."))
 
 
-class Verbatim(Contribution):
+class Verbatim(Checked, Contribution):
     """A person's own words, with the speaker named only when they consented."""
 
     text = models.TextField(_("paroles"), max_length=1500)
@@ -449,7 +451,7 @@ class Milestone(EditVersioned, Publishable):
             raise ValidationError(_("Un jalon passé ou présent demande son année."))
 
 
-class Portrait(EditVersioned):
+class Portrait(EditVersioned, Checked):
     """What a territory's team tells of it beyond the registry: its presentation, where that
     text comes from, and the portrait's large photograph."""
 
@@ -465,7 +467,10 @@ class Portrait(EditVersioned):
         related_name="+",
         verbose_name=_("grande photo"),
     )
+    # A source describes the text it came with: the seed's citation, or, once the team has
+    # written its own text, none — the text is then the team's, of that date.
     source = models.CharField(_("source de la présentation"), max_length=300, blank=True)
+    presentation_edited_at = models.DateTimeField(null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -473,6 +478,9 @@ class Portrait(EditVersioned):
 
     def __str__(self):
         return f"portrait de {self.territory}"
+
+    def written_at(self):
+        return self.presentation_edited_at or self.updated_at
 
 
 class KeyFigure(models.Model):

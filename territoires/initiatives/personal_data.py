@@ -13,14 +13,14 @@ whose speaker is the account holder themselves (their own name as speaker) lose 
 and are shown with the speaker's role only, as words without consent are.
 """
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from territoires.core import personal_data
+from territoires.core.addresses import site_url
 from territoires.core.personal_data import PersonalData, when
 from territoires.core.text import unaccent
-from territoires.initiatives.models import Initiative, Verbatim
+from territoires.initiatives.models import Initiative, Portrait, Verbatim
 
 WHILE_THE_ACCOUNT_EXISTS = gettext_lazy("Tant que le compte existe.")
 KEPT_AS_CONTRIBUTION = gettext_lazy(
@@ -32,7 +32,7 @@ def _export_initiatives(user):
     return [
         {
             "title": initiative.title,
-            "url": settings.SITE_URL + initiative.get_absolute_url(),
+            "url": site_url() + initiative.get_absolute_url(),
             "territory": initiative.territory.name,
             "state": initiative.state,
             "summary": initiative.summary,
@@ -49,7 +49,42 @@ def _export_initiatives(user):
 def _erase_initiatives(user, replacement):
     # An update, not a save: crediting them to someone else is not a change of content
     # (nor of its date), and the author is shown nowhere the caches or the search keep.
-    return Initiative.objects.filter(author=user).update(author=replacement)
+    return Initiative.objects.filter(author=user).update(author=replacement) + _erase_checks(
+        Initiative, user, replacement
+    )
+
+
+def _erase_checks(model, user, replacement):
+    """Checks the person made stay (the content was checked), credited to the replacement;
+    a save, as the pages show who checked."""
+    touched = 0
+    for item in model.objects.filter(checked_by=user):
+        item.checked_by = replacement
+        item.save(update_fields=["checked_by"])
+        touched += 1
+    return touched
+
+
+def _export_checks(model, user, describe):
+    return [
+        {"checked": describe(item), "checked_at": item.checked_at}
+        for item in model.objects.filter(checked_by=user).order_by("checked_at", "pk")
+    ]
+
+
+def _export_portraits(user):
+    return _export_checks(Portrait, user, lambda portrait: portrait.territory.name)
+
+
+def _erase_portraits(user, replacement):
+    return _erase_checks(Portrait, user, replacement)
+
+
+def _describe_portrait(row):
+    return _("Portrait de %(territory)s, vérifié le %(date)s") % {
+        "territory": row["checked"],
+        "date": when(row["checked_at"]),
+    }
 
 
 def _describe_initiative(row):
@@ -99,7 +134,8 @@ def _erase_verbatims(user, replacement):
             # A save: the page and the search show the speaker, they must follow.
             verbatim.save(update_fields=["author", "speaker_name", "consent_to_name"])
             touched += 1
-    return touched + Verbatim.objects.filter(author=user).update(author=replacement)
+    touched += Verbatim.objects.filter(author=user).update(author=replacement)
+    return touched + _erase_checks(Verbatim, user, replacement)
 
 
 def _describe_verbatim(row):
@@ -122,7 +158,7 @@ def register():
             ),
             retention=WHILE_THE_ACCOUNT_EXISTS,
             on_erasure=KEPT_AS_CONTRIBUTION,
-            fields=("author",),
+            fields=("author", "checked_by"),
             kept={
                 "summary": "the commons' content under the content licence: the contribution "
                 "stays, credited to « Personne supprimée »",
@@ -141,7 +177,7 @@ def register():
             purpose=gettext_lazy("Savoir qui a recueilli des paroles, pour son équipe."),
             retention=WHILE_THE_ACCOUNT_EXISTS,
             on_erasure=KEPT_AS_CONTRIBUTION,
-            fields=("author",),
+            fields=("author", "checked_by"),
             kept={
                 "text": "the commons' content under the content licence: the words stay, "
                 "credited to « Personne supprimée »",
@@ -154,5 +190,25 @@ def register():
             export=_export_verbatims,
             erase=_erase_verbatims,
             describe=_describe_verbatim,
+        )
+    )
+    personal_data.holders.register(
+        PersonalData(
+            name="initiatives.Portrait",
+            order=52,
+            label=gettext_lazy("Portraits de territoires que vous avez vérifiés"),
+            purpose=gettext_lazy("Dire qui se porte garant d'un portrait, et depuis quand."),
+            retention=WHILE_THE_ACCOUNT_EXISTS,
+            on_erasure=gettext_lazy(
+                "Les vérifications restent, attribuées à « Personne supprimée »."
+            ),
+            fields=("checked_by",),
+            kept={
+                "presentation": "the commons' content under the content licence: a "
+                "territory's presentation, written by its team or from a source",
+            },
+            export=_export_portraits,
+            erase=_erase_portraits,
+            describe=_describe_portrait,
         )
     )

@@ -35,8 +35,12 @@ def _milestone_entries(territory, user) -> list[trajectory.TrajectoryEntry]:
     ]
 
 
+def _can_check(territory, user) -> bool:
+    return user.has_perm("initiatives.check_content", territory)
+
+
 def _portrait(territory, user):
-    return {"portrait": selectors.portrait_of(territory)}
+    return {"portrait": selectors.portrait_of(territory), "can_check": _can_check(territory, user)}
 
 
 SECTIONS = [
@@ -61,7 +65,10 @@ SECTIONS = [
         "verbatims",
         40,
         "initiatives/sections/verbatims.html",
-        lambda territory, user: {"verbatims": selectors.verbatims(territory, user)},
+        lambda territory, user: {
+            "verbatims": selectors.verbatims(territory, user),
+            "can_check": _can_check(territory, user),
+        },
         {},
     ),
     (
@@ -125,6 +132,7 @@ def register():
             description=_("Une présentation ou des initiatives publiées dans les communs."),
             order=10,
             territories=selectors.documented_territories,
+            filters=("themes", "levers"),
         )
     )
     for model in (Initiative, Verbatim, Milestone, Photo, Video, Portrait, KeyFigure):

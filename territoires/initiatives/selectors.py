@@ -3,12 +3,15 @@
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Case, Count, F, IntegerField, Prefetch, Value, When
-from django.db.models.functions import Abs
+from django.db.models import Case, Count, Exists, F, IntegerField, Prefetch, Q, Value, When
+from django.db.models.functions import Abs, Coalesce
+from django.utils import timezone
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from territoires.initiatives.models import (
     Initiative,
@@ -130,22 +133,107 @@ def visible_initiative(slug, user):
     return None
 
 
-def documented_territories() -> dict[int, dict]:
-    """Territories with a presentation or published initiatives, and how many of those."""
+def documented_territories(filters: dict[str, tuple[str, ...]]) -> dict[int, dict]:
+    """Territories with a presentation or published initiatives, and how many of those;
+    narrowed by theme or lever, the territories with such initiatives."""
+    initiatives = Initiative.objects.published()
+    if filters.get("themes"):
+        initiatives = initiatives.filter(themes__slug__in=filters["themes"])
+    levers = filters.get("levers")
     found: dict[int, dict] = defaultdict(lambda: {"initiatives": 0})
-    for territory_id in Portrait.objects.exclude(presentation="").values_list(
-        "territory_id", flat=True
-    ):
-        found[territory_id]["portrait"] = 1
-    counts = (
-        Initiative.objects.published()
-        .values_list("territory_id")
-        .annotate(count=Count("pk"))
-        .order_by()
-    )
-    for territory_id, count in counts:
-        found[territory_id]["initiatives"] = count
+    if not filters.get("themes") and not levers:
+        for territory_id in Portrait.objects.exclude(presentation="").values_list(
+            "territory_id", flat=True
+        ):
+            found[territory_id]["portrait"] = 1
+    rows = initiatives.values_list("pk", "territory_id", "levers").distinct()
+    counted = defaultdict(set)
+    for pk, territory_id, their_levers in rows:
+        # Levers are a JSON list: read in Python, the same on both databases.
+        if not levers or set(levers) & set(their_levers or ()):
+            counted[territory_id].add(pk)
+    for territory_id, pks in counted.items():
+        found[territory_id]["initiatives"] = len(pks)
     return dict(found)
+
+
+def is_documented(territory) -> bool:
+    """Whether the commons hold anything published about the territory (one query)."""
+    published = {
+        "has_presentation": Portrait.objects.filter(territory=territory).exclude(presentation=""),
+        "has_initiatives": Initiative.objects.published().in_territory(territory),
+        "has_verbatims": Verbatim.objects.published().in_territory(territory),
+        "has_milestones": Milestone.objects.published().in_territory(territory),
+    }
+    found = Territory.objects.filter(pk=territory.pk).annotate(
+        **{name: Exists(rows) for name, rows in published.items()}
+    )
+    return any(found.values_list(*published).first() or ())
+
+
+CHECKED_KINDS = {"initiative": Initiative, "verbatim": Verbatim, "portrait": Portrait}
+
+
+def checkable(kind: str, pk: int):
+    """A published initiative, words or portrait that someone may vouch for, or None."""
+    model = CHECKED_KINDS.get(kind)
+    if model is None:
+        return None
+    items = model.objects.select_related("territory")
+    if model is not Portrait:
+        items = items.published()
+    return items.filter(pk=pk).first()
+
+
+@dataclass
+class Due:
+    kind: str
+    item: Initiative | Verbatim | Portrait
+    since: object  # the last check, or the writing of what was never checked
+
+
+def due_for_check(limit: int = 200) -> list[Due]:
+    """Published content nobody checked for `settings.CHECK_MONTHS` (Checked.check_due),
+    the longest waiting first: the curators' queue."""
+    since = timezone.now() - timedelta(days=round(settings.CHECK_MONTHS * 30.44))
+    portraits = Portrait.objects.exclude(presentation="").annotate(
+        written=Coalesce("presentation_edited_at", "updated_at")
+    )
+    sources = {
+        "initiative": Initiative.objects.published().annotate(written=F("created_at")),
+        "verbatim": Verbatim.objects.published().annotate(written=F("created_at")),
+        "portrait": portraits,
+    }
+    found = []
+    for kind, items in sources.items():
+        due = items.filter(
+            Q(checked_at__lt=since) | Q(checked_at__isnull=True, written__lt=since)
+        ).select_related("territory", "checked_by")
+        found += [Due(kind, item, item.checked_at or item.written) for item in due[:limit]]
+    return sorted(found, key=lambda due: due.since)[:limit]
+
+
+def latest_initiatives(limit: int) -> list[Initiative]:
+    return list(
+        Initiative.objects.published().select_related("territory").order_by("-updated_at")[:limit]
+    )
+
+
+def latest_verbatims(limit: int) -> list[Verbatim]:
+    return list(
+        Verbatim.objects.published().select_related("territory").order_by("-created_at")[:limit]
+    )
+
+
+def portraits(limit: int) -> list[Portrait]:
+    """Portraits with a presentation, the most documented first (initiatives published)."""
+    published = Count("territory__initiatives", filter=Q(territory__initiatives__state="published"))
+    return list(
+        Portrait.objects.exclude(presentation="")
+        .select_related("territory")
+        .annotate(initiative_count=published)
+        .order_by("-initiative_count", "territory__name")[:limit]
+    )
 
 
 # --- Similar territories ------------------------------------------------------------------
@@ -181,7 +269,7 @@ def similar_territories(territory: Territory, limit: int = 6, pool: int = 150) -
     Cached a few minutes: the portrait shows it on every visit."""
     if territory.population is None:
         return []
-    key = f"similar:{territory.pk}:{limit}:{pool}"
+    key = f"similar:{get_language()}:{territory.pk}:{limit}:{pool}"
     cached = cache.get(key)
     if cached is None:
         cached = _similar_territories(territory, limit, pool)

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -106,13 +107,17 @@ def _portrait_for_update(territory) -> Portrait:
 def set_presentation(
     territory, text: str, *, source: str | None = None, read_version: int | None = None
 ) -> Portrait:
-    """The territory's presentation (and where it comes from, when `source` is given).
-    StaleEdit, nothing written, when it changed since `read_version`."""
+    """The territory's presentation. With a `source`, a text that comes from it (the demo's
+    seeds, an import); without, the team's own text, of today: the source of the text it
+    replaces no longer applies (the history keeps it). StaleEdit, nothing written, when it
+    changed since `read_version`."""
     portrait = Portrait.objects.filter(territory=territory).first() or Portrait(territory=territory)
     editing.claim(portrait, read_version)
     portrait.presentation = text.strip()
-    if source is not None:
-        portrait.source = source
+    if source is None:
+        portrait.source, portrait.presentation_edited_at = "", timezone.now()
+    else:
+        portrait.source, portrait.presentation_edited_at = source, None
     portrait.save()
     return portrait
 
@@ -300,6 +305,16 @@ def delete_milestone(milestone: Milestone):
     milestone.delete()
     if photo is not None:
         discard_photo(photo)
+
+
+# --- Curation -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def mark_checked(item: Initiative | Verbatim | Portrait, *, by) -> None:
+    """Someone vouches the item is still right, today (the history keeps each check)."""
+    item.checked_at, item.checked_by = timezone.now(), by
+    item.save(update_fields=["checked_at", "checked_by"])
 
 
 # --- Vocabulary -----------------------------------------------------------------------------

@@ -1,9 +1,11 @@
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -51,6 +53,7 @@ def detail(request, slug):
         {
             "initiative": initiative,
             "can_edit": request.user.has_perm(EDIT_PORTRAIT, initiative.territory),
+            "can_check": request.user.has_perm("initiatives.check_content", initiative.territory),
             "verbatims": initiative.verbatims.visible_to(request.user, initiative.territory),
         },
     )
@@ -333,3 +336,29 @@ def similar(request, kind, code, slug):
         "initiatives/similar.html",
         {"territory": territory, "similar": selectors.similar_territories(territory, limit=24)},
     )
+
+
+# --- Curation ---------------------------------------------------------------------------------
+
+
+@require_POST
+def check(request, kind, pk):
+    """Vouch that an initiative, words or a portrait is still right, today."""
+    item = selectors.checkable(kind, pk)
+    if item is None:
+        raise Http404(_("Rien à vérifier à cette adresse."))
+    require_perm(request.user, "initiatives.check_content", item.territory)
+    services.mark_checked(item, by=request.user)
+    messages.success(request, _("Marqué comme vérifié aujourd'hui."))
+    back = request.POST.get("suivant", "")
+    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return redirect(back)
+    return redirect(item.territory if kind == "portrait" else item)
+
+
+@require_GET
+def curation_queue(request):
+    """What nobody checked for too long, every territory's: the curators' queue."""
+    require_perm(request.user, "initiatives.curate")
+    context = {"due": selectors.due_for_check(), "check_months": settings.CHECK_MONTHS}
+    return render(request, "initiatives/curation_queue.html", context)

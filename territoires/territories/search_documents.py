@@ -57,7 +57,12 @@ def territory_documents(territories=None):
 def register():
     search.kinds.register(
         search.SearchKind(
-            KIND, _("Territoire"), _("Territoires"), order=90, documents=territory_documents
+            KIND,
+            _("Territoire"),
+            _("Territoires"),
+            order=90,
+            documents=territory_documents,
+            browsed=False,
         )
     )
     search.facets.register(

@@ -16,13 +16,8 @@ def detail_short(request, kind, code):
 
 @require_GET
 def search(request):
-    """The search box's suggestions (HTMX partial) or a full page of results."""
+    """Territories by name, code or postcode: a page of results."""
     query = request.GET.get("q", "")[:100]
-    if request.htmx:
-        results = selectors.search_territories(query, limit=8)
-        return render(
-            request, "territories/partials/suggestions.html", {"results": results, "query": query}
-        )
     results = selectors.search_territories(query, limit=50)
     return render(request, "territories/search.html", {"results": results, "query": query})
 

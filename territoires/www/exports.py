@@ -2,14 +2,21 @@
 
 import csv
 import json
+from dataclasses import dataclass
+from datetime import datetime
 
 import shapely
 from django.conf import settings
-from django.db.models import Count, Q
+from django.core.cache import cache
+from django.db.models import Count, Max, Q
 from django.http import HttpResponse, StreamingHttpResponse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from territoires.core import spreadsheets
+from territoires.core.addresses import site_url
+from territoires.core.models import SearchIndexState
 from territoires.initiatives.enums import PublicationState
 from territoires.initiatives.models import Initiative
 from territoires.territories import geo
@@ -40,7 +47,7 @@ def _licence_headers(response):
     response["X-Licence"] = settings.CONTENT_LICENCE
 
 
-def _rows():
+def _rows(base: str):
     initiatives = (
         Initiative.objects.published()
         .select_related("territory")
@@ -50,7 +57,7 @@ def _rows():
     for initiative in initiatives.iterator(chunk_size=500):
         yield {
             "titre": initiative.title,
-            "adresse": settings.SITE_URL + initiative.get_absolute_url(),
+            "adresse": base + initiative.get_absolute_url(),
             "territoire_type": initiative.territory.kind,
             "territoire_code": initiative.territory.code,
             "territoire_nom": initiative.territory.name,
@@ -73,39 +80,27 @@ class _Echo:
         return value
 
 
-@require_GET
-def initiatives_csv(request):
+def csv_lines(base: str):
     writer = csv.DictWriter(_Echo(), COLUMNS)
-
-    def lines():
-        yield "\ufeff" + writer.writeheader()  # the BOM lets spreadsheets read UTF-8
-        for row in _rows():
-            # Hostile titles (=HYPERLINK(…), @SUM(…)) reach spreadsheets as text.
-            yield writer.writerow({key: spreadsheets.cell(value) for key, value in row.items()})
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="initiatives.csv"'
-    _licence_headers(response)
-    return response
+    yield "\ufeff" + writer.writeheader()  # the BOM lets spreadsheets read UTF-8
+    for row in _rows(base):
+        # Hostile titles (=HYPERLINK(…), @SUM(…)) reach spreadsheets as text.
+        yield writer.writerow({key: spreadsheets.cell(value) for key, value in row.items()})
 
 
-@require_GET
-def initiatives_json(request):
-    payload = {
-        "licence": settings.CONTENT_LICENCE,
-        "licence_url": settings.CONTENT_LICENCE_URL,
-        "source": settings.SITE_URL,
-        "initiatives": list(_rows()),
-    }
-    response = HttpResponse(
-        json.dumps(payload, ensure_ascii=False), content_type="application/json"
+def initiatives_document(base: str) -> str:
+    return json.dumps(
+        {
+            "licence": settings.CONTENT_LICENCE,
+            "licence_url": settings.CONTENT_LICENCE_URL,
+            "source": base,
+            "initiatives": list(_rows(base)),
+        },
+        ensure_ascii=False,
     )
-    _licence_headers(response)
-    return response
 
 
-@require_GET
-def territories_geojson(request):
+def territories_document(base: str) -> str:
     """Territories that have published initiatives, with their counts and outlines."""
     published = Q(initiatives__state=PublicationState.PUBLISHED)
     territories = (
@@ -131,19 +126,100 @@ def territories_geojson(request):
                     "nom": territory.name,
                     "population": territory.population,
                     "initiatives": territory.initiative_count,
-                    "adresse": settings.SITE_URL + territory.get_absolute_url(),
+                    "adresse": base + territory.get_absolute_url(),
                 },
                 "geometry": geometry,
             }
         )
-    payload = {
-        "type": "FeatureCollection",
-        "licence": settings.CONTENT_LICENCE,
-        "licence_url": settings.CONTENT_LICENCE_URL,
-        "features": features,
-    }
+    return json.dumps(
+        {
+            "type": "FeatureCollection",
+            "licence": settings.CONTENT_LICENCE,
+            "licence_url": settings.CONTENT_LICENCE_URL,
+            "features": features,
+        },
+        ensure_ascii=False,
+    )
+
+
+@require_GET
+def initiatives_csv(request):
+    response = StreamingHttpResponse(
+        csv_lines(site_url(request)), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="initiatives.csv"'
+    _licence_headers(response)
+    return response
+
+
+@require_GET
+def initiatives_json(request):
     response = HttpResponse(
-        json.dumps(payload, ensure_ascii=False), content_type="application/geo+json"
+        initiatives_document(site_url(request)), content_type="application/json"
     )
     _licence_headers(response)
     return response
+
+
+@require_GET
+def territories_geojson(request):
+    response = HttpResponse(
+        territories_document(site_url(request)), content_type="application/geo+json"
+    )
+    _licence_headers(response)
+    return response
+
+
+@dataclass(frozen=True)
+class Export:
+    name: str  # the URL name, in www
+    label: str
+    format: str
+    rows: int
+    size: int  # bytes
+    updated: datetime | None
+
+
+def catalogue(base: str) -> list[Export]:
+    """The exports with their size and last update, computed once per version of the
+    search index (every write to the commons or the registry changes it)."""
+    version = SearchIndexState.objects.values_list("version", flat=True).first()
+    key = f"open-data:{version}:{base}:{get_language()}"
+    found = cache.get(key)
+    if found is None:
+        found = _catalogue(base)
+        cache.set(key, found, 3600)
+    return found
+
+
+def _catalogue(base: str) -> list[Export]:
+    published = Initiative.objects.published()
+    updated = published.aggregate(last=Max("updated_at"))["last"]
+    initiatives = published.count()
+    territories = json.loads(territories_document(base))["features"]
+    return [
+        Export(
+            "export_initiatives_csv",
+            _("Initiatives publiées"),
+            "CSV",
+            initiatives,
+            sum(len(line.encode()) for line in csv_lines(base)),
+            updated,
+        ),
+        Export(
+            "export_initiatives_json",
+            _("Initiatives publiées"),
+            "JSON",
+            initiatives,
+            len(initiatives_document(base).encode()),
+            updated,
+        ),
+        Export(
+            "export_territories",
+            _("Territoires qui ont des initiatives publiées, avec leurs contours"),
+            "GeoJSON",
+            len(territories),
+            len(territories_document(base).encode()),
+            updated,
+        ),
+    ]

@@ -10,7 +10,7 @@ import re
 import pytest
 
 from territoires.initiatives.services import add_video
-from tests.browser.test_atlas_journey import wait_for_idle_map
+from tests.browser.test_atlas_journey import open_atlas, wait_for_idle_map
 from tests.territories.factories import commune
 
 pytestmark = pytest.mark.browser
@@ -64,18 +64,20 @@ def test_videos_load_after_a_click_from_each_provider(page):
 
 
 def test_the_api_documentation_works_under_the_policy(page):
+    """A page of the site without script of its own: its contents lead to an operation,
+    whose « Essayer » link answers its example."""
     page.goto(page.base_url + "/api/v1/docs")
-    page.get_by_text("/api/v1/territories/search").first.click()
-    page.get_by_role("button", name="Try it out").click()
-    page.locator("input[placeholder='q']").fill("mouans")
-    page.get_by_role("button", name="Execute").click()
-    body = page.locator(".live-responses-table .response-col_description pre").first
-    body.wait_for()
-    assert "Mouans-Sartoux" in body.inner_text()
+    page.get_by_role("link", name="Un territoire", exact=True).click()
+    assert page.url.endswith("#territoires_territories_api_detail")
+    page.get_by_role(
+        "link", name="Essayer GET /api/v1/territories/{kind}/{code}", exact=True
+    ).click()
+    page.wait_for_url("**/api/v1/territories/commune/06084")
+    assert "Mouans-Sartoux" in page.locator("body").inner_text()
 
 
 def test_the_atlas_legend_is_coloured(page):
-    page.goto(page.base_url + "/")
+    open_atlas(page)  # MapLibre and js/atlas.js inserted from the site's origin
     wait_for_idle_map(page, "region-fill")
     swatches = page.locator("[data-atlas-legend] .swatch")
     assert swatches.count() >= 2

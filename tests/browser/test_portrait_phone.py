@@ -7,7 +7,7 @@ from territoires.core import search
 from territoires.initiatives.models import InitiativeContact, KeyFigure, Verbatim
 from territoires.initiatives.services import add_video, set_presentation
 from tests.accounts.factories import MembershipFactory
-from tests.browser.journeys import log_in
+from tests.browser.journeys import check_page, log_in
 from tests.initiatives.factories import InitiativeFactory
 from tests.territories.factories import commune
 
@@ -64,7 +64,8 @@ def horizontal_overflow(page):
 
 def open_portrait(page, town):
     page.goto(page.base_url + town.get_absolute_url())
-    page.locator(".outline-map canvas").wait_for()
+    page.locator(".outline-drawing").wait_for()  # drawn on the server: no map library
+    check_page(page)
 
 
 def test_the_portrait_fits_a_phone_and_shows_its_actors(phone, portrait):
@@ -76,7 +77,14 @@ def test_the_portrait_fits_a_phone_and_shows_its_actors(phone, portrait):
         "link", name="Maison d'éducation à l'alimentation durable"
     ).is_visible()
     assert actors.get_by_role("link", name="Une régie agricole pour les cantines").is_visible()
-    assert phone.errors == []  # the outline map read its bounding box
+    assert phone.errors == []
+    # The interactive map, asked for, fits too and reads its bounding box.
+    phone.get_by_role("button", name="Voir sur la carte interactive").click()
+    phone.locator(".outline-map canvas").wait_for()
+    phone.locator(".outline-drawing").wait_for(state="detached")
+    assert horizontal_overflow(phone) <= 0
+    assert phone.errors == []
+    check_page(phone)
 
 
 def test_the_portrait_fits_a_phone_for_the_team(phone, portrait):
@@ -92,6 +100,7 @@ def test_the_search_and_the_team_fit_a_phone(phone, portrait):
     search.reindex()
     phone.goto(phone.base_url + "/recherche/?q=cantines")
     assert horizontal_overflow(phone) <= 0
+    check_page(phone)
     # On a phone the results come first; a link leads to the filters below them.
     phone.get_by_role("link", name="Filtrer les résultats").click()
     assert phone.locator("#filters").is_visible()
@@ -100,3 +109,4 @@ def test_the_search_and_the_team_fit_a_phone(phone, portrait):
     phone.goto(phone.base_url + portrait.get_absolute_url() + "equipe/")
     assert phone.get_by_role("button", name="Changer").first.is_visible()  # roles are managed
     assert horizontal_overflow(phone) <= 0
+    check_page(phone)

@@ -439,3 +439,29 @@ def test_the_api_takes_known_filters(client):
     InitiativeFactory(published=True)
     response = client.get("/api/v1/initiatives", {"theme": "energie", "region": "93"})
     assert response.status_code == 200
+
+
+def test_an_edited_presentation_is_the_teams_not_the_sources(client, bob, town):
+    """Bug: after the team replaced a portrait's presentation, the page still said
+    « Source : PACT², … » under the new text."""
+    from auditlog.models import LogEntry
+
+    from territoires.initiatives import services
+    from territoires.initiatives.models import Portrait
+
+    services.set_presentation(town, "Le texte du document.", source="PACT², présentation")
+    assert "Source : PACT², présentation" in client.get(town.get_absolute_url()).text
+    client.force_login(bob)
+    url = f"/territoires/commune/{town.code}-{town.slug}/presentation/"
+    form = client.get(url).text
+    assert "Le texte actuel vient de : PACT², présentation" in form
+    portrait = Portrait.objects.get(territory=town)
+    client.post(url, {"presentation": "Notre propre texte.", "edit_version": portrait.edit_version})
+    client.logout()
+    page = client.get(town.get_absolute_url()).text
+    assert "Notre propre texte." in page and "PACT²" not in page
+    assert "Texte de l'équipe du territoire" in page
+    sources = [
+        entry.changes_dict.get("source") for entry in LogEntry.objects.get_for_object(portrait)
+    ]
+    assert ["PACT², présentation", ""] in sources  # the citation stays in the history

@@ -53,7 +53,7 @@ def _entries(territory, user):
     ]
 
 
-def _layer():
+def _layer(filters):
     territory = mouans()
     return {territory.pk: {"notes": len(NOTES)}} if territory else {}
 

@@ -82,7 +82,7 @@ def test_empty_and_unmatched_queries():
 
 def test_autocomplete_partial_and_full_page(client):
     response = client.get(
-        "/territoires/recherche/", {"q": "mouans"}, headers={"HX-Request": "true"}
+        "/recherche/suggestions/", {"q": "mouans"}, headers={"HX-Request": "true"}
     )
     assert response.status_code == 200
     assert 'role="option"' in response.text and "Mouans-Sartoux" in response.text

@@ -63,7 +63,7 @@ def test_a_visitor_costs_few_queries(client, town, django_assert_max_num_queries
     if cached:
         visit(client, town)
     # Cached: the territory and its versions, nothing else; uncached: a query or two a section.
-    with django_assert_max_num_queries(2 if cached else 17):
+    with django_assert_max_num_queries(2 if cached else 18):
         visit(client, town)
 
 
@@ -72,7 +72,7 @@ def test_the_team_costs_few_queries(client, bob, town, django_assert_max_num_que
         InitiativeFactory(published=True)
     client.force_login(bob)
     # The visitor's, plus the session, the user and their role.
-    with django_assert_max_num_queries(19):
+    with django_assert_max_num_queries(20):
         visit(client, town)
 
 
@@ -82,3 +82,16 @@ def test_a_visitors_page_carries_nothing_of_anyone(client, bob, town):
     assert "csrf" not in first.lower() and visit(client, town) == first
     client.force_login(bob)
     assert "X-CSRFToken" in visit(client, town)
+
+
+def test_a_sparse_portrait_says_so_and_invites_its_team(client, bob, town):
+    page = visit(client, town)
+    assert "Ce portrait est encore peu fourni" in page
+    assert 'id="section-verbatims"' not in page  # (its trajectory has the test plugin's items)
+    client.force_login(bob)
+    team = visit(client, town)
+    assert "Recueillez les paroles" in team and "Documentez une première initiative" in team
+    client.logout()
+    InitiativeFactory(territory=town, published=True, title="Régie agricole")
+    page = visit(client, town)
+    assert "peu fourni" not in page and "Régie agricole" in page

@@ -120,3 +120,34 @@ def test_the_search_page_and_the_api_lists_cost_few_queries(
         client.get("/api/v1/initiatives", {"q": "ombrière"})
     with django_assert_max_num_queries(3):
         client.get("/api/v1/territories/", {"kind": "commune", "limit": 100})
+
+
+def test_browsing_shows_the_commons_and_territories_only_when_asked(client, commons):
+    """Bug: « Communs » opened on 36,353 régions, départements and communes; the
+    initiatives came after them."""
+    browsed = client.get("/recherche/").context["results"]
+    assert {hit.kind for hit in browsed.hits} <= set(search.browsed_kinds())
+    assert browsed.total == 3
+    kinds = dict(browsed.facets["kinds"])
+    assert kinds["territory"] > 0  # one click away
+    asked = client.get("/recherche/", {"type": "territory"}).context["results"]
+    assert asked.total == kinds["territory"] and {hit.kind for hit in asked.hits} == {"territory"}
+    # With words, everything that matches, territories included.
+    assert {
+        hit.kind for hit in client.get("/recherche/", {"q": "mouans"}).context["results"].hits
+    } >= {"territory"}
+
+
+def test_the_examples_of_the_search_box_find_something_in_the_demo(client):
+    from territoires.initiatives.demo import load_demo_commons
+
+    load_demo_commons()
+    search.reindex(search.browsed_kinds())
+    page = client.get("/recherche/").text
+    examples = re.search(r'id="commons-q"[^>]*placeholder="([^"]+)…"', page).group(1).split(", ")
+    assert len(examples) == 3
+    for example in examples:
+        found = search.search(
+            search.SearchQuery(text=example, filters={search.KINDS: search.browsed_kinds()})
+        )
+        assert found.total > 0, example

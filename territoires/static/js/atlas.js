@@ -1,4 +1,7 @@
 // The atlas: one vector-tile source, four levels shown by zoom, a colour scale with a legend.
+// Started on demand by js/atlas-on-demand.js (after MapLibre), which replaces the drawing of
+// the régions the page shows first; the panel's controls may have been used before: their
+// state is read here.
 (function () {
   "use strict";
   var container = document.querySelector("[data-atlas]");
@@ -46,7 +49,7 @@
       id: kind + "-fill", type: "fill", source: "territories", "source-layer": kind,
       minzoom: level[1], maxzoom: level[2],
       paint: {
-        "fill-color": colourExpression(kind, "population"),
+        "fill-color": colourExpression(kind, measureSelect.value),
         "fill-opacity": ["case", ["boolean", ["feature-state", "hover"], false], 0.7, 0.92],
       },
     });
@@ -110,6 +113,7 @@
   }
 
   function applyMeasure() {
+    if (!styleReady) return; // the style is made with the measure chosen, the legend at load
     LEVELS.forEach(function (level) {
       map.setPaintProperty(level[0] + "-fill", "fill-color", colourExpression(level[0], measureSelect.value));
     });
@@ -175,35 +179,67 @@
     var shownLayers = markerLayers.filter(function (id) { return map.getLayer(id); });
     return shownLayers.length > 0 && map.queryRenderedFeatures(point, { layers: shownLayers }).length > 0;
   }
+  // A layer's data, narrowed by its filters (the search's parameters: theme, levier…).
+  function layerUrl(box) {
+    var params = new URLSearchParams();
+    box.closest("[data-atlas-layer-block]").querySelectorAll("[data-atlas-filter]").forEach(function (select) {
+      if (select.value) params.append(select.dataset.atlasFilter, select.value);
+    });
+    var query = params.toString();
+    return box.dataset.url + (query ? "?" + query : "");
+  }
+
+  function addLayer(id, box, colour) {
+    map.addSource(id, { type: "geojson", data: layerUrl(box) });
+    if (box.dataset.shape === "outline") {
+      map.addLayer({ id: id, type: "fill", source: id,
+        paint: { "fill-color": colour, "fill-opacity": 0.18 } });
+      map.addLayer({ id: id + "-line", type: "line", source: id,
+        paint: { "line-color": colour, "line-width": 2 } });
+    } else {
+      map.addLayer({ id: id, type: "circle", source: id, paint: {
+        "circle-radius": 6, "circle-color": colour,
+        "circle-stroke-width": 1.5, "circle-stroke-color": "#ffffff" } });
+    }
+    markerLayers.push(id);
+    map.on("click", id, function (event) {
+      var feature = event.features[0];
+      if (feature) window.location.href = feature.properties.url;
+    });
+    map.on("mousemove", id, function (event) {
+      var feature = event.features[0];
+      if (!feature) return;
+      tooltip.textContent = feature.properties.name;
+      tooltip.hidden = false;
+      placeTooltip(event.point);
+      map.getCanvas().style.cursor = "pointer";
+    });
+    map.on("mouseleave", id, clearHover);
+  }
+
   document.querySelectorAll("[data-atlas-layer]").forEach(function (box, index) {
     var id = "layer-" + box.dataset.atlasLayer;
     function toggle() {
-      if (!map.getSource(id)) {
-        map.addSource(id, { type: "geojson", data: box.dataset.url });
-        map.addLayer({ id: id, type: "circle", source: id, paint: {
-          "circle-radius": 6, "circle-color": markerColours[index % markerColours.length],
-          "circle-stroke-width": 1.5, "circle-stroke-color": "#ffffff" } });
-        markerLayers.push(id);
-        map.on("click", id, function (event) {
-          var feature = event.features[0];
-          if (feature) window.location.href = feature.properties.url;
-        });
-        map.on("mousemove", id, function (event) {
-          var feature = event.features[0];
-          if (!feature) return;
-          tooltip.textContent = feature.properties.name;
-          tooltip.hidden = false;
-          placeTooltip(event.point);
-          map.getCanvas().style.cursor = "pointer";
-        });
-        map.on("mouseleave", id, clearHover);
-      }
-      map.setLayoutProperty(id, "visibility", box.checked ? "visible" : "none");
+      if (!map.getSource(id)) addLayer(id, box, markerColours[index % markerColours.length]);
+      var visibility = box.checked ? "visible" : "none";
+      [id, id + "-line"].forEach(function (layer) {
+        if (map.getLayer(layer)) map.setLayoutProperty(layer, "visibility", visibility);
+      });
     }
     // map.loaded() is false whenever tiles load (after any move): the style's first load
     // is what the layers wait for, once.
-    box.addEventListener("change", function () {
-      if (styleReady) toggle(); else map.once("load", toggle);
+    function whenReady(action) {
+      if (styleReady) action(); else map.once("load", action);
+    }
+    box.addEventListener("change", function () { whenReady(toggle); });
+    box.closest("[data-atlas-layer-block]").querySelectorAll("[data-atlas-filter]").forEach(function (select) {
+      select.addEventListener("change", function () {
+        whenReady(function () {
+          box.checked = true;
+          toggle();
+          map.getSource(id).setData(layerUrl(box));
+        });
+      });
     });
     if (box.checked) map.once("load", toggle);
   });
