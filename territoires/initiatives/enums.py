@@ -36,17 +36,6 @@ class Fundamental(models.TextChoices):
     EVALUATION = "evaluation", _("évaluer la valeur créée")
 
 
-class SpeakerCategory(models.TextChoices):
-    """The « 4 Fantastiques » plus inhabitants (seed 001), or someone else."""
-
-    ELECTED = "elu", _("élu·e")
-    AGENT = "agent", _("agent·e de la collectivité")
-    STATE = "etat", _("État territorial")
-    SOCIO_ECONOMIC = "socio_economique", _("acteur·ice socio-économique")
-    INHABITANT = "habitant", _("habitant·e")
-    OTHER = "autre", _("autre")
-
-
 # The managed vocabulary of themes, seeded by migration and editable in the admin.
 DEFAULT_THEMES = [
     ("energie", "Énergie"),

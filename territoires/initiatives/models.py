@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 from django_fsm_log.decorators import fsm_log_by
 
+from territoires.core.enums import TeamRole
 from territoires.core.models import Checked, EditVersioned
 from territoires.core.trajectory import Phase
 from territoires.initiatives.enums import (
@@ -15,7 +16,6 @@ from territoires.initiatives.enums import (
     InitiativeStatus,
     Lever,
     PublicationState,
-    SpeakerCategory,
 )
 
 EDIT_PORTRAIT = "initiatives.edit_portrait"
@@ -299,7 +299,7 @@ class Verbatim(Checked, Contribution):
         help_text=_("Sans accord, seul son rôle est affiché."),
     )
     speaker_role = models.CharField(_("rôle"), max_length=200)
-    category = models.CharField(_("catégorie"), max_length=20, choices=SpeakerCategory.choices)
+    category = models.CharField(_("catégorie"), max_length=20, choices=TeamRole.choices)
     said_on = models.DateField(_("date"), null=True, blank=True)
     context = models.CharField(_("contexte"), max_length=300, blank=True)
     territory = models.ForeignKey(
