@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "territoires.accounts",
     "territoires.territories",
     "territoires.initiatives",
+    "territoires.actors",
     "territoires.www",
 ]
 

@@ -9,9 +9,11 @@ urlpatterns = [
     path("", include("territoires.www.urls")),
     path("territoires/", include("territoires.territories.urls")),
     path("territoires/", include("territoires.accounts.team_urls")),
+    path("territoires/", include("territoires.actors.territory_urls")),
     path("territoires/", include("territoires.initiatives.portrait_urls")),
     path("comptes/", include("territoires.accounts.urls")),
     path("initiatives/", include("territoires.initiatives.urls")),
+    path("acteurs/", include("territoires.actors.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -24,6 +24,7 @@ from territoires.accounts.enums import Role
 from territoires.initiatives.models import KeyFigure
 from territoires.www.services import save_project
 from tests.accounts.factories import MembershipFactory
+from tests.actors.factories import OrganisationFactory, PersonFactory
 from tests.initiatives.factories import InitiativeFactory, MilestoneFactory
 
 ANONYMOUS = "anonymous"
@@ -58,6 +59,8 @@ class World:
     published: object
     milestone: object
     membership: object
+    organisation: object
+    person: object
 
     def territory(self, suffix=""):
         town = self.town
@@ -183,6 +186,36 @@ MATRIX: dict[str, Row] = {
     "initiatives:edit": Row(
         lambda w: f"/initiatives/{w.draft.slug}/modifier/", get=TEAM_EDIT, post=TEAM_EDIT
     ),
+    # actors: organisations' pages, the team's list and forms
+    "actors:detail": Row(lambda w: w.organisation.get_absolute_url()),
+    "actors:edit": Row(
+        lambda w: f"/acteurs/{w.organisation.pk}/modifier/",
+        get=TEAM_EDIT,
+        post=TEAM_EDIT,
+        data=lambda w: {"name": "Régie", "kind": "autre"},
+    ),
+    "actors:person_create": Row(
+        lambda w: f"/acteurs/{w.organisation.pk}/personnes/nouvelle/",
+        get=TEAM_EDIT,
+        post=TEAM_EDIT,
+        data=lambda w: {"name": "Camille", "role": "agente"},
+    ),
+    "actors:person_edit": Row(
+        lambda w: f"/acteurs/personnes/{w.person.pk}/modifier/",
+        get=TEAM_EDIT,
+        post=TEAM_EDIT,
+        data=lambda w: {"name": "Camille", "role": "agente"},
+    ),
+    "actors:relation_create": Row(
+        lambda w: f"/acteurs/{w.organisation.pk}/relations/nouvelle/", get=TEAM_EDIT, post=TEAM_EDIT
+    ),
+    "territory_actors:list": Row(lambda w: w.territory("acteurs/"), get=TEAM_READ),
+    "territory_actors:create": Row(
+        lambda w: w.territory("acteurs/nouvelle/"),
+        get=TEAM_EDIT,
+        post=TEAM_EDIT,
+        data=lambda w: {"name": "Coopérative", "kind": "entreprise"},
+    ),
     # the API: public data, and the team for its members
     # django-ninja's description and documentation pages answer any method.
     "api:openapi-json": Row(_api("openapi.json"), post=EVERYONE),
@@ -226,6 +259,7 @@ def test_every_url_pattern_has_its_row():
 @pytest.fixture
 def world(town, elsewhere, alice, bob, dana, charlie, fanny, sam):
     project, _created = save_project(name="PETR matrice", member_codes=["06084"], by=alice)
+    organisation = OrganisationFactory(territories=[town])
     default_storage.save("documents/matrice.pdf", ContentFile(b"%PDF-1.4"))
     return World(
         people={
@@ -244,6 +278,8 @@ def world(town, elsewhere, alice, bob, dana, charlie, fanny, sam):
         published=InitiativeFactory(territory=town, published=True),
         milestone=MilestoneFactory(territory=town),
         membership=MembershipFactory(territory=town, role=Role.READER),
+        organisation=organisation,
+        person=PersonFactory(organisation=organisation),
     )
 
 

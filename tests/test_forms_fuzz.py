@@ -38,6 +38,8 @@ from territoires.accounts.forms import (
     EmailAuthenticationForm,
     SignupForm,
 )
+from territoires.actors.admin import OrganisationAdminForm
+from territoires.actors.forms import OrganisationForm, PersonForm, RelationForm
 from territoires.core.search_form import SearchForm
 from territoires.initiatives.forms import (
     ContactForm,
@@ -342,6 +344,10 @@ FORMS = {
     AddMemberForm: lambda d, f, c: AddMemberForm(d),
     ChangeRoleForm: lambda d, f, c: ChangeRoleForm(d),
     EraseAccountForm: lambda d, f, c: EraseAccountForm(_request(c.bob), d),
+    OrganisationForm: lambda d, f, c: OrganisationForm(d),
+    PersonForm: lambda d, f, c: PersonForm(d),
+    RelationForm: lambda d, f, c: RelationForm(d),
+    OrganisationAdminForm: lambda d, f, c: OrganisationAdminForm(d),
 }
 # Forms fuzzed through others: a mixin, and Django's bases of the accounts' forms.
 THROUGH_OTHERS = {PhotoFields, AuthenticationForm, BaseUserCreationForm}
@@ -407,6 +413,16 @@ def _portrait_of(cast):
     return Portrait.objects.filter(territory=cast.town).first() or Portrait(territory=cast.town)
 
 
+def _organisation(cast):
+    """An organisation of the town, the same for every example."""
+    from territoires.actors.models import Organisation
+    from tests.actors.factories import OrganisationFactory
+
+    return Organisation.objects.filter(territories=cast.town).first() or OrganisationFactory(
+        territories=[cast.town]
+    )
+
+
 def _initiative_forms(cast, initiative):
     return (
         InitiativeForm(instance=initiative, user=cast.bob),
@@ -461,6 +477,26 @@ VIEWS = {
         "fanny",
         lambda c: "/territoires/projets/nouveau/",
         lambda c: (ProjectTerritoryForm(),),
+    ),
+    "new organisation": (
+        "bob",
+        lambda c: _portrait(c.town, "acteurs/nouvelle"),
+        lambda c: (OrganisationForm(),),
+    ),
+    "organisation": (
+        "bob",
+        lambda c: f"/acteurs/{_organisation(c).pk}/modifier/",
+        lambda c: (OrganisationForm(instance=_organisation(c)),),
+    ),
+    "person": (
+        "bob",
+        lambda c: f"/acteurs/{_organisation(c).pk}/personnes/nouvelle/",
+        lambda c: (PersonForm(),),
+    ),
+    "relation": (
+        "bob",
+        lambda c: f"/acteurs/{_organisation(c).pk}/relations/nouvelle/",
+        lambda c: (RelationForm(),),
     ),
     "login": (None, lambda c: "/comptes/connexion/", lambda c: (EmailAuthenticationForm(),)),
     "signup": (None, lambda c: "/comptes/inscription/", lambda c: (SignupForm(),)),

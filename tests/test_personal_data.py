@@ -154,6 +154,9 @@ ALLOWED = {
     ("initiatives.Portrait", "presentation"): "the territory's presentation, by its team",
     ("initiatives.Portrait", "source"): "where the presentation comes from",
     ("initiatives.KeyFigure", "source"): "where the figure comes from",
+    # actors: organisations are public or legal bodies (their people are registered)
+    ("actors.Organisation", "name"): "an organisation's name, a body's, not a person's",
+    ("actors.Category", "name"): "a category of the actors' vocabulary",
 }
 
 

@@ -1,6 +1,7 @@
 from datetime import date
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from territoires.core import media, workflows
@@ -290,11 +291,35 @@ class MilestoneForm(forms.ModelForm, PhotoFields):
 
 
 class ContactForm(forms.ModelForm):
-    website = forms.URLField(label=_("Site"), required=False, assume_scheme="https")
+    """One of the territory's organisations (registered in its actors), and its role."""
 
     class Meta:
         model = InitiativeContact
-        fields = ["organisation", "role", "website"]
+        fields = ["organisation", "role"]
+
+    def __init__(self, *args, territory=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["organisation"]
+        field.help_text = _("Une organisation des acteurs du territoire.")
+        if territory is not None:
+            # By lookups, not by the actors app: the commons do not import it.
+            field.queryset = (
+                field.queryset.filter(
+                    Q(territories=territory)
+                    | Q(contacts__initiative__territory=territory)
+                    | Q(pk=self.instance.organisation_id)
+                )
+                .distinct()
+                .order_by("name", "pk")
+            )
+
+
+class BaseContactFormSet(forms.BaseInlineFormSet):
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        if self.instance is not None and self.instance.territory_id:
+            kwargs["territory"] = self.instance.territory
+        return kwargs
 
 
 class ResourceForm(forms.ModelForm):
@@ -323,7 +348,12 @@ class ResourceForm(forms.ModelForm):
 
 
 ContactFormSet = forms.inlineformset_factory(
-    Initiative, InitiativeContact, form=ContactForm, extra=1, can_delete=True
+    Initiative,
+    InitiativeContact,
+    form=ContactForm,
+    formset=BaseContactFormSet,
+    extra=1,
+    can_delete=True,
 )
 ResourceFormSet = forms.inlineformset_factory(
     Initiative, InitiativeResource, form=ResourceForm, extra=1, can_delete=True

@@ -254,15 +254,21 @@ class InitiativeContact(models.Model):
     """An organisation to contact (private people are not listed by default)."""
 
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="contacts")
-    organisation = models.CharField(_("structure"), max_length=200)
+    # The actors app's organisations, named by their model's label: the commons import
+    # nothing of that app, which depends on them (docs/architecture.md).
+    organisation = models.ForeignKey(
+        "actors.Organisation",
+        on_delete=models.PROTECT,
+        related_name="contacts",
+        verbose_name=_("structure"),
+    )
     role = models.CharField(_("rôle dans l'initiative"), max_length=200, blank=True)
-    website = models.URLField(_("site"), blank=True)
 
     class Meta:
         verbose_name = _("contact")
 
     def __str__(self):
-        return self.organisation
+        return str(self.organisation)
 
 
 def document_path(instance, filename):

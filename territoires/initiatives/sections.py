@@ -9,7 +9,6 @@ from territoires.initiatives import selectors
 from territoires.initiatives.models import (
     EDIT_PORTRAIT,
     Initiative,
-    InitiativeContact,
     KeyFigure,
     Milestone,
     Photo,
@@ -86,13 +85,6 @@ SECTIONS = [
         {},
     ),
     (
-        "acteurs",
-        70,
-        "initiatives/sections/actors.html",
-        lambda territory, user: {"actors": selectors.territory_actors(territory, user)},
-        {},
-    ),
-    (
         "similaires",
         90,
         "initiatives/sections/similar.html",
@@ -101,13 +93,6 @@ SECTIONS = [
         {"cached": False},
     ),
 ]
-
-
-def _territory_of_contact(contact) -> list[int | None]:
-    # Read by id: the initiative may be in the middle of being deleted with its contacts.
-    return list(
-        Initiative.objects.filter(pk=contact.initiative_id).values_list("territory_id", flat=True)
-    )
 
 
 def register():
@@ -146,5 +131,4 @@ def register():
         versions.TERRITORY,
         lambda item: [getattr(item, "territory_id", None)],
     )
-    versions.watch(InitiativeContact, versions.TERRITORY, _territory_of_contact)
     versions.watch(Theme, versions.SHARED, lambda theme: [0])

@@ -2,7 +2,7 @@
 
 import math
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 
 from territoires.initiatives.models import (
     Initiative,
-    InitiativeContact,
     KeyFigure,
     Milestone,
     Portrait,
@@ -23,7 +22,6 @@ from territoires.initiatives.models import (
     Video,
 )
 from territoires.territories.models import Territory
-from territoires.territories.normalize import search_key
 
 
 def portrait_of(territory) -> Portrait | None:
@@ -65,64 +63,12 @@ def initiatives(territory, user) -> list[Initiative]:
     )
 
 
-# --- Actors (the organisations the initiatives name, until the actors app) ----------------
-
-
-@dataclass
-class Participation:
-    initiative: Initiative
-    roles: list[str] = field(default_factory=list)
-
-
-@dataclass
-class Actor:
-    """An organisation named by one or more initiatives of a territory, under one spelling."""
-
-    name: str
-    website: str = ""
-    participations: list[Participation] = field(default_factory=list)
-
-    def add(self, contact: InitiativeContact):
-        self.website = self.website or contact.website
-        participation = next(
-            (p for p in self.participations if p.initiative.pk == contact.initiative_id), None
-        )
-        if participation is None:
-            participation = Participation(contact.initiative)
-            self.participations.append(participation)
-        if contact.role and contact.role not in participation.roles:
-            participation.roles.append(contact.role)
-
-    @property
-    def is_published(self):
-        """False when only drafts name it: the team alone sees it then."""
-        return any(p.initiative.is_published for p in self.participations)
-
-
-def territory_actors(territory, user) -> list[Actor]:
-    """The organisations the territory's initiatives name as contacts, each once.
-
-    Spellings that differ only by case, accents or punctuation are one organisation: the
-    same structure is often typed differently from one initiative to the next.
-    """
-    contacts = (
-        InitiativeContact.objects.filter(
-            initiative__in=Initiative.objects.visible_to(user, territory).in_territory(territory)
-        )
-        .select_related("initiative")
-        .order_by("initiative__title", "pk")
-    )
-    actors: dict[str, Actor] = {}
-    for contact in contacts:
-        key = search_key(contact.organisation)
-        actors.setdefault(key, Actor(name=contact.organisation)).add(contact)
-    return [actors[key] for key in sorted(actors)]
-
-
 def visible_initiative(slug, user):
     initiative = (
         Initiative.objects.select_related("territory__region", "territory__departement")
-        .prefetch_related("themes", "results", "contacts", "resources", "videos", "photos")
+        .prefetch_related(
+            "themes", "results", "contacts__organisation", "resources", "videos", "photos"
+        )
         .filter(slug=slug)
         .first()
     )

@@ -10,6 +10,7 @@ from territoires.accounts.enums import Role
 from territoires.initiatives.demo import load_demo_commons
 from territoires.initiatives.models import Theme
 from tests.accounts.factories import MembershipFactory
+from tests.actors.factories import OrganisationFactory
 from tests.browser.journeys import check_page, log_in
 from tests.browser.test_atlas_journey import MOUANS_SARTOUX, open_atlas, wait_for_idle_map
 from tests.initiatives.factories import InitiativeFactory
@@ -106,6 +107,7 @@ def test_contributor_adds_words_that_are_published(page):
 
 def test_contributor_creates_an_initiative_with_its_actor(page):
     member = MembershipFactory(user__email="auteur@example.org", role=Role.CONTRIBUTOR).user
+    OrganisationFactory(name="Régie agricole municipale")
     log_in(page, member.email)
     page.goto(page.base_url + commune("06084").get_absolute_url())
     check_page(page)
@@ -114,7 +116,7 @@ def test_contributor_creates_an_initiative_with_its_actor(page):
     page.locator("#id_title").fill("Légumerie des cantines")
     page.locator("#id_summary").fill("Les légumes de la régie lavés et taillés pour les écoles.")
     page.locator("#id_state").select_option("published")
-    page.locator("#id_contacts-0-organisation").fill("Régie agricole municipale")
+    page.locator("#id_contacts-0-organisation").select_option(label="Régie agricole municipale")
     # Bug: the optional result's text was required by the browser, so nothing was sent.
     page.get_by_role("button", name="Enregistrer").click()
     page.wait_for_url(re.compile(r"/initiatives/legumerie-des-cantines/$"))

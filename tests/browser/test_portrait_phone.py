@@ -3,6 +3,7 @@
 import pytest
 
 from territoires.accounts.enums import Role
+from territoires.actors.models import Organisation
 from territoires.core import search
 from territoires.initiatives.models import InitiativeContact, KeyFigure, Verbatim
 from territoires.initiatives.services import add_video, set_presentation
@@ -42,9 +43,11 @@ def portrait():
     canteen = InitiativeFactory(title="Une régie agricole pour les cantines", published=True)
     InitiativeContact.objects.create(
         initiative=canteen,
-        organisation="Maison d'éducation à l'alimentation durable",
+        organisation=Organisation.objects.create(
+            name="Maison d'éducation à l'alimentation durable",
+            website="https://www.mouans-sartoux.net/",
+        ),
         role="Accompagnement : https://www.mouanssartoux.net/alimentationdurable/maisondeleducation",
-        website="https://www.mouans-sartoux.net/",
     )
     Verbatim.objects.create(
         territory=town,
@@ -72,7 +75,7 @@ def test_the_portrait_fits_a_phone_and_shows_its_actors(phone, portrait):
     open_portrait(phone, portrait)
     assert horizontal_overflow(phone) <= 0
     actors = phone.locator("#section-acteurs")
-    assert actors.get_by_role("heading", name="Acteurs").is_visible()
+    assert actors.get_by_role("heading", name="Acteurs et gouvernance").is_visible()
     assert actors.get_by_role(
         "link", name="Maison d'éducation à l'alimentation durable"
     ).is_visible()

@@ -303,8 +303,12 @@ def a_real_pdf() -> bytes:
 def test_contacts_and_pdf_resources_with_the_initiative(client, bob):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from tests.actors.factories import OrganisationFactory
+
     client.force_login(bob)
     initiative = InitiativeFactory(published=True)
+    regie = OrganisationFactory(name="Régie agricole municipale")
+    antibes = OrganisationFactory(name="Énergie d'Antibes", territories=[commune("06004")])
     url = f"/initiatives/{initiative.slug}/modifier/"
     base = {
         "edit_version": initiative.edit_version,
@@ -315,8 +319,8 @@ def test_contacts_and_pdf_resources_with_the_initiative(client, bob):
         "state": "published",
         "contacts-TOTAL_FORMS": "1",
         "contacts-INITIAL_FORMS": "0",
-        "contacts-0-organisation": "Régie agricole municipale",
-        "contacts-0-website": "regie.example.org",
+        "contacts-0-organisation": str(regie.pk),
+        "contacts-0-role": "Production",
         "resources-TOTAL_FORMS": "1",
         "resources-INITIAL_FORMS": "0",
         "resources-0-title": "Bilan",
@@ -328,7 +332,19 @@ def test_contacts_and_pdf_resources_with_the_initiative(client, bob):
     pdf = SimpleUploadedFile("bilan.pdf", a_real_pdf())
     saved = client.post(url, {**base, "resources-0-document": pdf})
     assert saved.status_code == 302
-    assert initiative.contacts.get().website == "https://regie.example.org"
+    assert initiative.contacts.get().organisation == regie
+    # The choice is among the territory's organisations: another territory's is refused.
+    foreign = client.post(
+        url,
+        {
+            **base,
+            "edit_version": initiative.__class__.objects.get(pk=initiative.pk).edit_version,
+            "contacts-0-organisation": str(antibes.pk),
+            "resources-TOTAL_FORMS": "0",
+        },
+    )
+    assert foreign.status_code == 400 and "Énergie d&#x27;Antibes" not in foreign.text
+    assert initiative.contacts.get().organisation == regie
     assert initiative.resources.get().document.name.endswith(".pdf")
 
 

@@ -1,0 +1,294 @@
+"""Organisations and people who act in territories, their categories and relations.
+
+An initiative's contacts (`initiatives.InitiativeContact`) point at an `Organisation`.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from territoires.actors import identifiers
+from territoires.actors.enums import OrganisationKind, RelationKind
+from territoires.core.enums import TeamRole
+from territoires.territories.models import Territory
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def in_territory(self, territory):
+        """Organisations the team says act in the territory, or that its initiatives name."""
+        return self.filter(
+            Q(territories=territory) | Q(contacts__initiative__territory=territory)
+        ).distinct()
+
+    def current(self):
+        return self.filter(ended=False)
+
+
+class Category(models.Model):
+    """A category of local actors (seed 003's list, extended by facilitators in the admin)."""
+
+    slug = models.SlugField(_("code"), max_length=60, unique=True)
+    name = models.CharField(_("nom"), max_length=150)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("catégorie parente"),
+    )
+    reason = models.CharField(_("pourquoi l'impliquer"), max_length=255, blank=True)
+    source = models.CharField(_("source"), max_length=255, blank=True)
+    order = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    class Meta:
+        verbose_name = _("catégorie d'acteurs")
+        verbose_name_plural = _("catégories d'acteurs")
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return f"{self.parent.name} › {self.name}" if self.parent_id else self.name
+
+    def clean(self):
+        if self.parent_id and (self.parent_id == self.pk or self.parent.parent_id):
+            raise ValidationError(
+                {"parent": _("Une sous-catégorie se range sous une catégorie de premier niveau.")}
+            )
+
+    @property
+    def top(self):
+        return self.parent if self.parent_id else self
+
+
+def _siren_error(value):
+    problem = identifiers.siren_problem(value)
+    if problem == "length":
+        raise ValidationError(_("Un SIREN compte 9 chiffres."), code="siren")
+    if problem:
+        raise ValidationError(
+            _("Ce SIREN n'est pas valide (sa clé de contrôle ne correspond pas)."), code="siren"
+        )
+
+
+def _siret_error(value):
+    problem = identifiers.siret_problem(value)
+    if problem == "length":
+        raise ValidationError(_("Un SIRET compte 14 chiffres."), code="siret")
+    if problem:
+        raise ValidationError(
+            _("Ce SIRET n'est pas valide (sa clé de contrôle ne correspond pas)."), code="siret"
+        )
+
+
+class Organisation(models.Model):
+    name = models.CharField(_("nom"), max_length=200)
+    kind = models.CharField(
+        _("type"), max_length=20, choices=OrganisationKind.choices, default=OrganisationKind.OTHER
+    )
+    category = models.ForeignKey(
+        Category,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="organisations",
+        verbose_name=_("catégorie"),
+    )
+    siren = models.CharField(
+        _("SIREN"), max_length=9, blank=True, validators=[_siren_error], db_index=True
+    )
+    siret = models.CharField(_("SIRET"), max_length=14, blank=True, validators=[_siret_error])
+    website = models.URLField(_("site"), blank=True)
+    description = models.CharField(_("en quelques mots"), max_length=255, blank=True)
+    territories = models.ManyToManyField(
+        "territories.Territory",
+        blank=True,
+        related_name="organisations",
+        verbose_name=_("territoires où elle agit"),
+    )
+    ended = models.BooleanField(
+        _("n'existe plus"),
+        default=False,
+        help_text=_("Dissoute, fusionnée ou absorbée : elle est montrée comme historique."),
+    )
+    ended_on = models.DateField(_("fin le"), null=True, blank=True)
+    successor = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="predecessors",
+        verbose_name=_("devenue"),
+    )
+    source = models.CharField(
+        _("source"),
+        max_length=255,
+        blank=True,
+        help_text=_("D'où viennent ces informations (un document, un registre, un site)."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended=True) | (Q(ended_on__isnull=True) & Q(successor__isnull=True)),
+                name="actors_organisation_end_needs_ended",
+            ),
+            models.CheckConstraint(
+                condition=~Q(successor=models.F("pk")), name="actors_organisation_not_own_successor"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("actors:detail", kwargs={"pk": self.pk, "slug": self.slug})
+
+    @property
+    def slug(self):
+        return slugify(self.name)[:60] or "organisation"
+
+    def territories_for_teams(self):
+        """Whose teams answer for it: the territories where it acts, and those of the
+        initiatives that name it."""
+        return Territory.objects.filter(
+            Q(organisations=self) | Q(initiatives__contacts__organisation=self)
+        ).distinct()
+
+    @property
+    def is_historical(self):
+        return self.ended
+
+    def clean(self):
+        self.siren = identifiers.compact(self.siren)
+        self.siret = identifiers.compact(self.siret)
+        errors = {}
+        if self.siren and self.siret and not self.siret.startswith(self.siren):
+            errors["siret"] = _("Un SIRET commence par le SIREN de l'organisation.")
+        if (self.ended_on or self.successor_id) and not self.ended:
+            errors["ended"] = _(
+                "Une date de fin ou une organisation qui lui succède suppose qu'elle n'existe plus."
+            )
+        if self.successor_id and self.successor_id == self.pk:
+            errors["successor"] = _("Une organisation ne peut pas se succéder à elle-même.")
+        if self.ended and not self.source:
+            errors["source"] = _("Dites d'où vient qu'elle n'existe plus (la source).")
+        if errors:
+            raise ValidationError(errors)
+
+
+class Person(models.Model):
+    """Someone in an organisation: shown by name only with their consent, each other field
+    only when its switch says it is public."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="people",
+        verbose_name=_("organisation"),
+    )
+    name = models.CharField(_("nom"), max_length=120)
+    consent_to_name = models.BooleanField(
+        _("accepte d'être nommée"),
+        default=False,
+        help_text=_("Sans accord, la personne est montrée par son rôle seulement."),
+    )
+    role = models.CharField(_("rôle"), max_length=200)
+    role_public = models.BooleanField(_("rôle public"), default=True)
+    team_role = models.CharField(
+        _("place parmi les 4 Fantastiques"), max_length=20, choices=TeamRole.choices, blank=True
+    )
+    email = models.EmailField(_("courriel"), blank=True)
+    email_public = models.BooleanField(_("courriel public"), default=False)
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    phone_public = models.BooleanField(_("téléphone public"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("saisie par"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("personne")
+        verbose_name_plural = _("personnes")
+        ordering = ["organisation", "role", "pk"]
+
+    def __str__(self):
+        return self.public_label
+
+    @property
+    def public_label(self) -> str:
+        """How visitors see the person: named with consent, else « une personne, <rôle> »."""
+        if self.consent_to_name:
+            return f"{self.name}, {self.role}" if self.role_public and self.role else self.name
+        if self.role_public and self.role:
+            return _("une personne, %(role)s") % {"role": self.role}
+        return str(_("une personne"))
+
+
+class Relation(models.Model):
+    """A dated, sourced link between two organisations: `source` <kind> `target`."""
+
+    source_organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="relations_from",
+        verbose_name=_("organisation"),
+    )
+    kind = models.CharField(_("relation"), max_length=20, choices=RelationKind.choices)
+    target_organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="relations_to",
+        verbose_name=_("avec"),
+    )
+    started_on = models.DateField(_("depuis le"), null=True, blank=True)
+    ended_on = models.DateField(_("jusqu'au"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=255)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("relation entre organisations")
+        verbose_name_plural = _("relations entre organisations")
+        ordering = ["started_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(source_organisation=models.F("target_organisation")),
+                name="actors_relation_between_two",
+            ),
+            models.CheckConstraint(
+                condition=Q(started_on__isnull=True)
+                | Q(ended_on__isnull=True)
+                | Q(ended_on__gte=models.F("started_on")),
+                name="actors_relation_dates_in_order",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.source_organisation} {self.get_kind_display()} {self.target_organisation}"
+
+    def clean(self):
+        errors = {}
+        if (
+            self.source_organisation_id
+            and self.source_organisation_id == self.target_organisation_id
+        ):
+            errors["target_organisation"] = _("Une relation relie deux organisations différentes.")
+        if self.started_on and self.ended_on and self.ended_on < self.started_on:
+            errors["ended_on"] = _("La fin d'une relation ne précède pas son début.")
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from territoires.actors import views
+
+app_name = "actors"
+urlpatterns = [
+    path("<int:pk>-<slug:slug>/", views.detail, name="detail"),
+    path("<int:pk>/modifier/", views.edit, name="edit"),
+    path("<int:pk>/personnes/nouvelle/", views.person_edit, name="person_create"),
+    path("personnes/<int:person_pk>/modifier/", views.person_edit, name="person_edit"),
+    path("<int:pk>/relations/nouvelle/", views.relation_create, name="relation_create"),
+]

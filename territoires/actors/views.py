@@ -1,0 +1,173 @@
+"""Organisations' pages and the team's forms: parse, call a service, render."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from territoires.actors import selectors, services
+from territoires.actors.forms import OrganisationForm, PersonForm, RelationForm
+from territoires.actors.models import Organisation, Person, Relation
+from territoires.actors.selectors import EDIT_ORGANISATION
+from territoires.core.permissions import require_perm
+from territoires.territories.selectors import territory_or_404
+
+
+@require_GET
+def detail(request, pk, slug):
+    organisation = selectors.organisation_or_none(pk)
+    if organisation is None:
+        raise Http404(_("Cette organisation n'existe pas."))
+    if slug != organisation.slug:
+        return redirect(organisation, permanent=True)
+    contacts = selectors.visible_contacts(organisation, request.user)
+    can_edit = request.user.has_perm(EDIT_ORGANISATION, organisation)
+    return render(
+        request,
+        "actors/detail.html",
+        {
+            "organisation": organisation,
+            "contacts": contacts,
+            "territories": selectors.territories_of(organisation, contacts),
+            "relations": selectors.relations_of(organisation),
+            "people": selectors.people_of(organisation),
+            "can_edit": can_edit,
+        },
+    )
+
+
+@require_GET
+def territory_list(request, kind, code, slug):
+    territory = territory_or_404(kind, code)
+    require_perm(request.user, "actors.view_actors", territory)
+    return render(
+        request,
+        "actors/territory_list.html",
+        {
+            "territory": territory,
+            "organisations": selectors.team_organisations(territory),
+            "can_edit": request.user.has_perm("actors.edit_actors", territory),
+        },
+    )
+
+
+def _save(form, save, request):
+    """Call the service; a rule the form could not see becomes the form's error."""
+    try:
+        return save()
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for name, errors in error.error_dict.items():
+                form.add_error(name if name in form.fields else None, errors)
+        else:
+            form.add_error(None, error)
+    return None
+
+
+def _form_page(request, form, *, title, back, territory=None, organisation=None):
+    return render(
+        request,
+        "actors/form.html",
+        {
+            "form": form,
+            "title": title,
+            "back": back,
+            "territory": territory,
+            "organisation": organisation,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def create(request, kind, code, slug):
+    territory = territory_or_404(kind, code)
+    require_perm(request.user, "actors.edit_actors", territory)
+    form = OrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        organisation = form.save(commit=False)
+        saved = _save(
+            form,
+            lambda: services.save_organisation(organisation, territory=territory, by=request.user),
+            request,
+        )
+        if saved:
+            messages.success(request, _("Organisation enregistrée."))
+            return redirect(saved)
+    return _form_page(
+        request,
+        form,
+        title=_("Nouvelle organisation"),
+        back=territory.get_absolute_url(),
+        territory=territory,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def edit(request, pk):
+    organisation = get_object_or_404(Organisation, pk=pk)
+    require_perm(request.user, EDIT_ORGANISATION, organisation)
+    form = OrganisationForm(request.POST or None, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        saved = _save(
+            form, lambda: services.save_organisation(form.instance, by=request.user), request
+        )
+        if saved:
+            messages.success(request, _("Organisation enregistrée."))
+            return redirect(saved)
+    return _form_page(
+        request,
+        form,
+        title=_("Modifier %(name)s") % {"name": organisation.name},
+        back=organisation.get_absolute_url(),
+        organisation=organisation,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def person_edit(request, pk=None, person_pk=None):
+    if person_pk:
+        person = get_object_or_404(Person.objects.select_related("organisation"), pk=person_pk)
+        organisation = person.organisation
+    else:
+        organisation = get_object_or_404(Organisation, pk=pk)
+        person = Person(organisation=organisation)
+    require_perm(request.user, EDIT_ORGANISATION, organisation)
+    form = PersonForm(request.POST or None, instance=person)
+    if request.method == "POST" and form.is_valid():
+        saved = _save(form, lambda: services.save_person(form.instance, by=request.user), request)
+        if saved:
+            messages.success(request, _("Personne enregistrée."))
+            return redirect(organisation)
+    return _form_page(
+        request,
+        form,
+        title=_("Une personne de %(name)s") % {"name": organisation.name},
+        back=organisation.get_absolute_url(),
+        organisation=organisation,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def relation_create(request, pk):
+    organisation = get_object_or_404(Organisation, pk=pk)
+    require_perm(request.user, EDIT_ORGANISATION, organisation)
+    form = RelationForm(
+        request.POST or None,
+        instance=Relation(source_organisation=organisation),
+        targets=selectors.relation_targets(organisation),
+    )
+    if request.method == "POST" and form.is_valid():
+        saved = _save(form, lambda: services.save_relation(form.instance, by=request.user), request)
+        if saved:
+            messages.success(request, _("Relation enregistrée."))
+            return redirect(organisation)
+    return _form_page(
+        request,
+        form,
+        title=_("Une relation de %(name)s") % {"name": organisation.name},
+        back=organisation.get_absolute_url(),
+        organisation=organisation,
+    )
