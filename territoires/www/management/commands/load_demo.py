@@ -3,6 +3,7 @@ from django.core.management.base import CommandError
 from territoires.accounts.enums import Role
 from territoires.accounts.models import User
 from territoires.accounts.services import grant_membership
+from territoires.actors.demo import load_demo_actors
 from territoires.core.command import TimedCommand
 from territoires.initiatives.demo import load_demo_commons
 from territoires.territories.enums import TerritoryKind
@@ -50,6 +51,12 @@ class Command(TimedCommand):
         if any(counts.values()):
             self.stdout.write(
                 "Communs de démonstration (documents sources) : "
+                + ", ".join(f"{value} {key}" for key, value in counts.items())
+            )
+        counts = load_demo_actors()
+        if any(counts.values()):
+            self.stdout.write(
+                "Acteurs de démonstration (documents sources) : "
                 + ", ".join(f"{value} {key}" for key, value in counts.items())
             )
         if accounts:
