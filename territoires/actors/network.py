@@ -253,13 +253,18 @@ def gaps(
     *,
     thin_below: int = DEFAULT_THIN_BELOW,
     links: Iterable[Link] = (),
+    held_team_roles: Iterable[str] | None = None,
 ) -> list[Finding]:
     """What the territory's engagement lacks, and who holds it together.
 
     `expected_categories` in the order to report them (the seed's list), as keys or
     `ExpectedCategory`; `team_roles` the roles expected to be held (codes, or codes to
     labels). `links`, when given, are used only to say which categories a bridge's
-    neighbours belong to (the groups it links).
+    neighbours belong to (the groups it links). `held_team_roles`, when given, are the roles
+    held in the territory instead of the actors' own: relations join organisations while
+    team roles belong to their people, and adding people to the graph as leaves would lend
+    their organisation the paths to them (betweenness it does not have between
+    organisations).
     """
     findings: list[Finding] = []
     per_category: dict[str, list[Actor]] = defaultdict(list)
@@ -287,7 +292,9 @@ def gaps(
             thin.append(Finding(FindingKind.THIN_CATEGORY, expected.key, params))
     findings += absent + thin
 
-    held = Counter(actor.team_role for actor in network.actors if actor.team_role)
+    if held_team_roles is None:
+        held_team_roles = (actor.team_role for actor in network.actors if actor.team_role)
+    held = Counter(held_team_roles)
     labels = team_roles if isinstance(team_roles, Mapping) else {}
     for role in team_roles:
         if not held[role]:

@@ -260,3 +260,10 @@ def test_in_a_large_network_bridges_stand_out_from_the_average():
     assert network.bridge_threshold == pytest.approx(10 * average) and average < 0.01
     assert network.bridges[0] == 0 and network.metrics[0].betweenness < 0.1
     assert all(network.metrics[i].betweenness >= 10 * average for i in network.bridges)
+
+
+def test_team_roles_held_by_people_outside_the_graph():
+    network = analyse([Actor(1, "Mairie", "elus"), Actor(2, "ALE", "ale")], [Link(1, 2)])
+    roles = ["elu", "agent"]
+    assert [f.subject for f in gaps(network, [], roles)] == ["elu", "agent"]
+    assert [f.subject for f in gaps(network, [], roles, held_team_roles=["agent"])] == ["elu"]
