@@ -206,6 +206,11 @@ MATRIX: dict[str, Row] = {
         post=TEAM_EDIT,
         data=lambda w: {"name": "Camille", "role": "agente"},
     ),
+    "actors:person_delete": Row(
+        lambda w: f"/acteurs/personnes/{PersonFactory(organisation=w.organisation).pk}/supprimer/",
+        get=None,
+        post=TEAM_EDIT,
+    ),
     "actors:relation_create": Row(
         lambda w: f"/acteurs/{w.organisation.pk}/relations/nouvelle/", get=TEAM_EDIT, post=TEAM_EDIT
     ),

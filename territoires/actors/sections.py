@@ -1,6 +1,8 @@
 """What the actors contribute to the pages that compose the apps: the portrait's section
 « Acteurs et gouvernance », and what its cache depends on."""
 
+from django.db.models.signals import m2m_changed, pre_delete
+
 from territoires.actors import selectors
 from territoires.actors.models import Category, Organisation
 from territoires.core import portrait, versions
@@ -24,11 +26,21 @@ def _territories_of_organisation(organisation) -> list[int | None]:
     return list(organisation.territories_for_teams().values_list("pk", flat=True))
 
 
-def _territories_of_relation(item) -> list[int | None]:
-    """For the territories' side of the many-to-many: the organisation or the territory."""
-    if isinstance(item, Organisation):
-        return _territories_of_organisation(item)
-    return [item.pk]
+def _organisation_deleted(sender, instance, **kwargs):
+    """Before the deletion takes its territories away (the relation's rows go first)."""
+    versions.bump(versions.TERRITORY, *_territories_of_organisation(instance))
+
+
+def _territories_changed(sender, instance, action, pk_set=None, **kwargs):
+    """Territories added or taken away, and those about to be cleared: before a removal the
+    organisation still lists them, after an addition it lists the new ones."""
+    if action not in ("pre_remove", "pre_clear", "post_add", "post_remove", "post_clear"):
+        return
+    if isinstance(instance, Organisation):
+        keys = set(_territories_of_organisation(instance)) | set(pk_set or ())
+    else:
+        keys = {instance.pk}
+    versions.bump(versions.TERRITORY, *keys)
 
 
 def register():
@@ -43,5 +55,12 @@ def register():
     )
     versions.watch(InitiativeContact, versions.TERRITORY, _territory_of_contact)
     versions.watch(Organisation, versions.TERRITORY, _territories_of_organisation)
-    versions.watch(Organisation.territories.through, versions.TERRITORY, _territories_of_relation)
+    m2m_changed.connect(
+        _territories_changed,
+        sender=Organisation.territories.through,
+        dispatch_uid="territoires.actors.versions:territories",
+    )
+    pre_delete.connect(
+        _organisation_deleted, sender=Organisation, dispatch_uid="territoires.actors.versions"
+    )
     versions.watch(Category, versions.SHARED, lambda category: [0])

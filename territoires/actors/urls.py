@@ -8,5 +8,6 @@ urlpatterns = [
     path("<int:pk>/modifier/", views.edit, name="edit"),
     path("<int:pk>/personnes/nouvelle/", views.person_edit, name="person_create"),
     path("personnes/<int:person_pk>/modifier/", views.person_edit, name="person_edit"),
+    path("personnes/<int:person_pk>/supprimer/", views.person_delete, name="person_delete"),
     path("<int:pk>/relations/nouvelle/", views.relation_create, name="relation_create"),
 ]

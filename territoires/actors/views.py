@@ -4,8 +4,9 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from territoires.actors import selectors, services
 from territoires.actors.forms import OrganisationForm, PersonForm, RelationForm
@@ -66,7 +67,7 @@ def _save(form, save, request):
     return None
 
 
-def _form_page(request, form, *, title, back, territory=None, organisation=None):
+def _form_page(request, form, *, title, back, territory=None, organisation=None, delete_url=""):
     return render(
         request,
         "actors/form.html",
@@ -76,6 +77,7 @@ def _form_page(request, form, *, title, back, territory=None, organisation=None)
             "back": back,
             "territory": territory,
             "organisation": organisation,
+            "delete_url": delete_url,
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -147,7 +149,18 @@ def person_edit(request, pk=None, person_pk=None):
         title=_("Une personne de %(name)s") % {"name": organisation.name},
         back=organisation.get_absolute_url(),
         organisation=organisation,
+        delete_url=reverse("actors:person_delete", args=[person.pk]) if person.pk else "",
     )
+
+
+@require_POST
+def person_delete(request, person_pk):
+    person = get_object_or_404(Person.objects.select_related("organisation"), pk=person_pk)
+    organisation = person.organisation
+    require_perm(request.user, EDIT_ORGANISATION, organisation)
+    services.delete_person(person, by=request.user)
+    messages.success(request, _("Personne retirée."))
+    return redirect(organisation)
 
 
 @require_http_methods(["GET", "POST"])

@@ -282,3 +282,15 @@ def test_changes_are_in_the_history_without_peoples_names(bob):
     entry = LogEntry.objects.get_for_object(person).get()
     assert "Camille" not in entry.object_repr and "name" not in entry.changes_dict
     assert LogEntry.objects.get_for_object(person.organisation).exists()
+
+
+def test_the_team_removes_a_person(client, town, bob, charlie):
+    person = PersonFactory(organisation=OrganisationFactory(name="Régie"))
+    url = f"/acteurs/personnes/{person.pk}/supprimer/"
+    client.force_login(bob)
+    assert "Retirer cette personne" in client.get(f"/acteurs/personnes/{person.pk}/modifier/").text
+    client.force_login(charlie)
+    assert client.post(url).status_code == 403 and Person.objects.exists()
+    client.force_login(bob)
+    assert client.get(url).status_code == 405
+    assert client.post(url).status_code == 302 and not Person.objects.exists()

@@ -189,3 +189,15 @@ def test_actors_take_two_queries_however_many_initiatives(
     with django_assert_max_num_queries(3):
         team_sees = shown(team_member)
     assert len(visitor_sees) == 5 * 2 + 3 and len(team_sees) == len(visitor_sees) + 1
+
+
+def test_a_deleted_or_moved_organisation_leaves_the_visitors_portrait_at_once(client):
+    gone = OrganisationFactory(name="Syndicat dissous")
+    moved = OrganisationFactory(name="Agence partie")
+    assert "Syndicat dissous" in portrait(client) and "Agence partie" in portrait(client)
+    gone.delete()
+    moved.territories.remove(commune("06084"))
+    text = portrait(client)
+    assert "Syndicat dissous" not in text and "Agence partie" not in text
+    moved.territories.add(commune("06084"))
+    assert "Agence partie" in portrait(client)
