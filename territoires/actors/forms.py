@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from territoires.actors import identifiers
-from territoires.actors.models import Organisation, Person, Relation
+from territoires.actors.models import Category, Organisation, Person, Relation
 
 
 class OrganisationForm(forms.ModelForm):
@@ -30,6 +30,8 @@ class OrganisationForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Each is shown under its parent (« Acteurs politiques › Élus »): one query.
+        self.fields["category"].queryset = Category.objects.select_related("parent")
         successors = self.fields["successor"].queryset.order_by("name", "pk")
         if self.instance.pk:
             successors = successors.exclude(pk=self.instance.pk)

@@ -294,3 +294,12 @@ def test_the_team_removes_a_person(client, town, bob, charlie):
     client.force_login(bob)
     assert client.get(url).status_code == 405
     assert client.post(url).status_code == 302 and not Person.objects.exists()
+
+
+def test_the_form_page_lists_the_categories_in_a_few_queries(
+    client, town, bob, django_assert_max_num_queries
+):
+    client.force_login(bob)
+    with django_assert_max_num_queries(12):
+        page = client.get(create_url(town)).text
+    assert "Institutions, organismes, agences › ADEME" in page
