@@ -300,7 +300,10 @@ class ContactForm(forms.ModelForm):
     def __init__(self, *args, territory=None, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["organisation"]
-        field.help_text = _("Une organisation des acteurs du territoire.")
+        field.help_text = _(
+            "Une organisation des acteurs du territoire ; une autre s'ajoute depuis le "
+            "portrait, section « Acteurs et gouvernance »."
+        )
         if territory is not None:
             # By lookups, not by the actors app: the commons do not import it.
             field.queryset = (
