@@ -6,6 +6,7 @@ from django.db.models import Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 
 from territoires.actors.models import Category, Organisation, Person, Relation
+from territoires.initiatives.enums import PublicationState
 from territoires.initiatives.models import Initiative, InitiativeContact
 
 EDIT_ORGANISATION = "actors.edit_organisation"
@@ -113,6 +114,16 @@ def team_organisations(territory):
 def organisation_or_none(pk) -> Organisation | None:
     return (
         Organisation.objects.select_related("category__parent", "successor").filter(pk=pk).first()
+    )
+
+
+def is_public(organisation) -> bool:
+    """Registered by a team in a territory, or named by a published initiative: an
+    organisation only drafts name is the team's, as the drafts are (the search says the
+    same, search_documents.py)."""
+    return (
+        organisation.territories.exists()
+        or organisation.contacts.filter(initiative__state=PublicationState.PUBLISHED).exists()
     )
 
 

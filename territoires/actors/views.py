@@ -19,12 +19,12 @@ from territoires.territories.selectors import territory_or_404
 @require_GET
 def detail(request, pk, slug):
     organisation = selectors.organisation_or_none(pk)
-    if organisation is None:
+    can_edit = organisation is not None and request.user.has_perm(EDIT_ORGANISATION, organisation)
+    if organisation is None or not (can_edit or selectors.is_public(organisation)):
         raise Http404(_("Cette organisation n'existe pas."))
     if slug != organisation.slug:
         return redirect(organisation, permanent=True)
     contacts = selectors.visible_contacts(organisation, request.user)
-    can_edit = request.user.has_perm(EDIT_ORGANISATION, organisation)
     return render(
         request,
         "actors/detail.html",

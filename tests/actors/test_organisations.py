@@ -303,3 +303,17 @@ def test_the_form_page_lists_the_categories_in_a_few_queries(
     with django_assert_max_num_queries(12):
         page = client.get(create_url(town)).text
     assert "Institutions, organismes, agences › ADEME" in page
+
+
+def test_an_organisation_only_drafts_name_is_the_teams(client, bob, dana):
+    organisation = OrganisationFactory(name="Légumerie", territories=[])
+    contact(InitiativeFactory(title="Projet"), organisation)
+    url = organisation.get_absolute_url()
+    assert client.get(url).status_code == 404
+    client.force_login(dana)  # a reader sees what visitors see
+    assert client.get(url).status_code == 404
+    client.force_login(bob)
+    assert client.get(url).status_code == 200
+    contact(InitiativeFactory(title="Publiée", published=True), organisation)
+    client.logout()
+    assert client.get(url).status_code == 200
