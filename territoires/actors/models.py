@@ -165,10 +165,6 @@ class Organisation(models.Model):
             Q(organisations=self) | Q(initiatives__contacts__organisation=self)
         ).distinct()
 
-    @property
-    def is_historical(self):
-        return self.ended
-
     def clean(self):
         self.siren = identifiers.compact(self.siren)
         self.siret = identifiers.compact(self.siret)
