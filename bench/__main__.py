@@ -3,8 +3,9 @@
 Runs bench/territories.py (registry, atlas, pages), bench/lighthouse.py (Lighthouse, mobile,
 on the main pages: installs the pinned npm package into var/bench/lighthouse/) and
 bench/search.py (the search of the commons), the first and the last on SQLite and, when one
-answers, on PostgreSQL, then bench/rotation.py (the workshop rotation optimizer); each prints
-its own Markdown table.
+answers, on PostgreSQL, then bench/rotation.py (the workshop rotation optimizer) and
+bench/actors.py (the actors' network metrics and CSV import); each prints its own Markdown
+table.
 """
 
 import argparse
@@ -50,6 +51,9 @@ def main(argv=None) -> int:
     status = run("bench/search.py", command) or status
     print()
     status = run("bench/rotation.py", [sys.executable, "bench/rotation.py", *quick]) or status
+    print()
+    command = [sys.executable, "-m", "bench.actors", *quick]
+    status = run("bench/actors.py", command) or status
     return status
 
 
