@@ -590,9 +590,9 @@ def log_in(page, email: str):
 def journey_commons(page):
     """tests/browser/test_commons_journey.py's first journey, on the demo content: atlas →
     portrait → initiative → search → facet → initiative; a similar territory."""
-    from tests.browser.test_atlas_journey import MOUANS_SARTOUX, wait_for_idle_map
+    from tests.browser.test_atlas_journey import MOUANS_SARTOUX, open_atlas, wait_for_idle_map
 
-    page.goto(page.base_url + "/")
+    open_atlas(page)
     wait_for_idle_map(page, "region-fill")
     page.evaluate(
         "c => window.territoiresAtlas.jumpTo({center: c, zoom: 10})", list(MOUANS_SARTOUX)
@@ -807,9 +807,9 @@ def check_secure_cookies(summary: Summary, browser: Browser):
 
 def without_markers(journey):
     """tests/browser/'s atlas journeys run without content; here the demo's documented
-    territories put a marker over Mouans-Sartoux, where they point: its box is unticked
-    after each page load, as a visitor may, once the map is idle (atlas.js ignores a box
-    changed while tiles load)."""
+    territories put a marker over Mouans-Sartoux, where they point: after each page load the
+    map is started (« Explorer la carte interactive ») and the box unticked, as a visitor
+    may, once the map is idle (atlas.js ignores a box changed while tiles load)."""
 
     def run(page):
         goto = page.goto
@@ -818,6 +818,7 @@ def without_markers(journey):
             response = goto(url, **options)
             boxes = page.locator("input[data-atlas-layer]:checked")
             if boxes.count():
+                page.get_by_role("button", name="Explorer la carte interactive").click()
                 page.wait_for_function("() => window.territoiresAtlas?.loaded()")
                 for box in boxes.all():
                     layer = "layer-" + box.get_attribute("data-atlas-layer")
@@ -827,6 +828,8 @@ def without_markers(journey):
                         " === 'none'",
                         arg=layer,
                     )
+                # The focus back where starting the map left it, for the journey's checks.
+                page.locator(".maplibregl-canvas").focus()
             return response
 
         page.goto = go

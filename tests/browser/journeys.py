@@ -1,6 +1,6 @@
-"""Steps the browser journeys share."""
+"""Steps the browser journeys share (importable without Django set up: verify/scale_check.py
+runs the atlas journeys against a server of its own)."""
 
-from tests.accounts.factories import PASSWORD
 from tests.browser.axe import axe_violations, describe
 
 
@@ -16,5 +16,7 @@ def log_in(page, email: str) -> None:
     page.goto(page.base_url + "/comptes/connexion/")
     check_page(page)
     page.get_by_label("Adresse électronique").fill(email)
+    from tests.accounts.factories import PASSWORD  # Django's models: only where logged in
+
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
