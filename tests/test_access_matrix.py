@@ -215,6 +215,11 @@ MATRIX: dict[str, Row] = {
         lambda w: f"/acteurs/{w.organisation.pk}/relations/nouvelle/", get=TEAM_EDIT, post=TEAM_EDIT
     ),
     "territory_actors:list": Row(lambda w: w.territory("acteurs/"), get=TEAM_READ),
+    "territory_actors:gaps": Row(lambda w: w.territory("acteurs/manques/"), get=TEAM_READ),
+    "territory_actors:graph": Row(lambda w: w.territory("acteurs/reseau/"), get=TEAM_READ),
+    "territory_actors:graph_data": Row(
+        lambda w: w.territory("acteurs/reseau/donnees.json"), get=TEAM_READ
+    ),
     "territory_actors:create": Row(
         lambda w: w.territory("acteurs/nouvelle/"),
         get=TEAM_EDIT,

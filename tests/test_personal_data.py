@@ -125,6 +125,10 @@ ALLOWED = {
     ("core.SearchDocument", "body"): "a copy of published content, kept in step with it",
     ("core.SearchDocument", "analyzed_title"): "stems of a published title",
     ("core.SearchDocument", "analyzed_body"): "stems of published content",
+    # actors: the network's analysis, recomputed when the territory's content changes
+    ("actors.NetworkAnalysis", "data"): (
+        "organisations' ids, names and metrics, and counts of team roles: no person's data"
+    ),
     # territories: the official registry
     ("territories.Territory", "name"): "a territory's official (or project) name",
     ("territories.TerritoryShape", "wkb"): "a territory's outline",

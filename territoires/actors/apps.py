@@ -6,9 +6,16 @@ class ActorsConfig(AppConfig):
     verbose_name = "Acteurs et gouvernance"
 
     def ready(self):
-        from territoires.actors import history, personal_data, search_documents, sections
+        from territoires.actors import (
+            history,
+            network_data,
+            personal_data,
+            search_documents,
+            sections,
+        )
 
         sections.register()
         search_documents.register()
         personal_data.register()
         history.register()
+        network_data.register()

@@ -288,3 +288,24 @@ class Relation(models.Model):
             errors["ended_on"] = _("La fin d'une relation ne précède pas son début.")
         if errors:
             raise ValidationError(errors)
+
+
+class NetworkAnalysis(models.Model):
+    """The metrics and gaps of a territory's network of organisations (`network.py`),
+    computed for one version of the territory's content (`actors.network_data`): kept in the
+    database so that the task queue's worker and every web process share it."""
+
+    territory = models.OneToOneField(
+        "territories.Territory", on_delete=models.CASCADE, related_name="+"
+    )
+    version = models.CharField(max_length=80, blank=True)  # of the data below
+    requested = models.CharField(max_length=80, blank=True)  # enqueued for this version
+    data = models.JSONField(default=dict)
+    computed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("analyse du réseau d'acteurs")
+        verbose_name_plural = _("analyses du réseau d'acteurs")
+
+    def __str__(self):
+        return f"{self.territory_id}: {self.version}"

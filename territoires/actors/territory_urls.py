@@ -11,3 +11,12 @@ urlpatterns = [
     path(f"{TERRITORY}acteurs/", views.territory_list, name="list"),
     path(f"{TERRITORY}acteurs/nouvelle/", views.create, name="create"),
 ]
+
+# Seeing the network (network_views.py): the gaps, the graph and its data.
+from territoires.actors import network_views  # noqa: E402
+
+urlpatterns += [
+    path(f"{TERRITORY}acteurs/manques/", network_views.gaps, name="gaps"),
+    path(f"{TERRITORY}acteurs/reseau/", network_views.graph, name="graph"),
+    path(f"{TERRITORY}acteurs/reseau/donnees.json", network_views.graph_data, name="graph_data"),
+]

@@ -1,0 +1,151 @@
+// The network of a territory's actors: the graph (Cytoscape.js) drawn from the JSON of
+// [data-actors-network]'s data-url, and the filters of [data-network-filters] applied at once
+// to the graph and to the table [data-network-table] (the graph's accessible equivalent).
+// While the server computes the analysis the JSON answers 202: ask again; once it is there,
+// a page loaded while pending reloads to show its table.
+(function () {
+  "use strict";
+  const container = document.querySelector("[data-actors-network]");
+  if (!container || typeof window.cytoscape !== "function") return;
+  const form = document.querySelector("[data-network-filters]");
+  const table = document.querySelector("[data-network-table]");
+  const count = document.querySelector("[data-network-count]");
+  const LARGE = 300; // above, a concentric layout (linear) rather than a force-directed one
+  let cy = null;
+
+  function checked(name) {
+    if (!form) return null;
+    return new Set(
+      Array.from(form.querySelectorAll('input[name="' + name + '"]:checked'), (input) => input.value)
+    );
+  }
+
+  function applyFilters() {
+    const groups = checked("categorie");
+    const kinds = checked("relation");
+    if (!groups || !kinds) return;
+    if (cy) {
+      cy.batch(() => {
+        cy.nodes().forEach((node) => node.toggleClass("filtered", !groups.has(node.data("group"))));
+        cy.edges().forEach((edge) => edge.toggleClass("filtered", !kinds.has(edge.data("kind"))));
+      });
+    }
+    let shown = 0;
+    if (table) {
+      table.querySelectorAll("tbody tr").forEach((row) => {
+        const visible = groups.has(row.dataset.group);
+        row.hidden = !visible;
+        if (visible) shown += 1;
+      });
+    }
+    if (count) {
+      const text = shown === 1 ? count.dataset.one : count.dataset.many;
+      count.textContent = text.replace("%(count)s", String(shown));
+    }
+    const address = new URL(window.location.href);
+    address.search = new URLSearchParams(new FormData(form)).toString();
+    window.history.replaceState(null, "", address);
+  }
+
+  function draw(data) {
+    let highest = 0;
+    data.nodes.forEach((node) => { if (node.betweenness > highest) highest = node.betweenness; });
+    const colourOf = {};
+    data.kinds.forEach((kind) => { colourOf[kind.key] = kind.colour; });
+    const elements = data.nodes.map((node) => ({
+      group: "nodes",
+      data: {
+        id: node.id,
+        label: node.label,
+        colour: node.colour,
+        group: node.group,
+        url: node.url,
+        size: 12 + 36 * (highest > 0 ? Math.sqrt(node.betweenness / highest) : 0),
+      },
+    }));
+    data.edges.forEach((edge, index) => {
+      elements.push({
+        group: "edges",
+        data: {
+          id: "e" + index,
+          source: edge.source,
+          target: edge.target,
+          kind: edge.kind,
+          colour: colourOf[edge.kind] || "#777777",
+        },
+      });
+    });
+    const large = data.nodes.length > LARGE;
+    cy = window.cytoscape({
+      container: container,
+      elements: elements,
+      style: [
+        {
+          selector: "node",
+          style: {
+            "background-color": "data(colour)",
+            "border-color": "#333333",
+            "border-width": 1,
+            width: "data(size)",
+            height: "data(size)",
+            label: "data(label)",
+            "font-size": 11,
+            "min-zoomed-font-size": large ? 14 : 6,
+            "text-valign": "bottom",
+            "text-margin-y": 3,
+          },
+        },
+        {
+          selector: "edge",
+          style: {
+            "line-color": "data(colour)",
+            width: 1.5,
+            opacity: 0.6,
+            "curve-style": "haystack",
+          },
+        },
+        { selector: ".filtered", style: { display: "none" } },
+      ],
+      layout: large
+        ? {
+            name: "concentric",
+            concentric: (node) => node.data("size"),
+            levelWidth: () => 4,
+            minNodeSpacing: 4,
+            animate: false,
+          }
+        : { name: "cose", animate: false, nodeDimensionsIncludeLabels: false, numIter: 600 },
+      textureOnViewport: large,
+      hideEdgesOnViewport: large,
+      minZoom: 0.05,
+      maxZoom: 4,
+    });
+    cy.on("tap", "node", (event) => { window.location.assign(event.target.data("url")); });
+    applyFilters();
+    container.dataset.state = "ready";
+    container.dispatchEvent(new CustomEvent("network:ready", { bubbles: true }));
+  }
+
+  function load() {
+    fetch(container.dataset.url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then((response) => response.json().then((body) => ({ status: response.status, body: body })))
+      .then((answer) => {
+        if (answer.status === 202) {
+          window.setTimeout(load, (answer.body.retry_after || 2) * 1000);
+        } else if (container.hasAttribute("data-pending")) {
+          window.location.reload();
+        } else if (answer.status === 200) {
+          draw(answer.body);
+        } else {
+          container.dataset.state = "error";
+        }
+      })
+      .catch(() => { container.dataset.state = "error"; });
+  }
+
+  if (form) {
+    form.addEventListener("change", applyFilters);
+    form.addEventListener("submit", (event) => { event.preventDefault(); applyFilters(); });
+  }
+  load();
+})();
