@@ -40,7 +40,7 @@
     }
     if (count) {
       const text = shown === 1 ? count.dataset.one : count.dataset.many;
-      count.textContent = text.replace("%(count)s", String(shown));
+      count.textContent = text.replace("{count}", String(shown));
     }
     const address = new URL(window.location.href);
     address.search = new URLSearchParams(new FormData(form)).toString();
