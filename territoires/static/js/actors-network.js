@@ -25,10 +25,26 @@
     const kinds = checked("relation");
     if (!groups || !kinds) return;
     if (cy) {
+      let nodes = 0;
+      let edges = 0;
       cy.batch(() => {
-        cy.nodes().forEach((node) => node.toggleClass("filtered", !groups.has(node.data("group"))));
-        cy.edges().forEach((edge) => edge.toggleClass("filtered", !kinds.has(edge.data("kind"))));
+        cy.nodes().forEach((node) => {
+          const kept = groups.has(node.data("group"));
+          node.toggleClass("filtered", !kept);
+          if (kept) nodes += 1;
+        });
+        cy.edges().forEach((edge) => {
+          const kept = kinds.has(edge.data("kind"));
+          edge.toggleClass("filtered", !kept);
+          // An edge shows when kept and both its ends show.
+          if (kept && groups.has(edge.source().data("group")) && groups.has(edge.target().data("group"))) {
+            edges += 1;
+          }
+        });
       });
+      // What the graph shows (Cytoscape applies the classes' style at its next frame).
+      container.dataset.shownNodes = String(nodes);
+      container.dataset.shownEdges = String(edges);
     }
     let shown = 0;
     if (table) {
@@ -120,6 +136,7 @@
       minZoom: 0.05,
       maxZoom: 4,
     });
+    container.cy = cy; // for the browser tests and the console
     cy.on("tap", "node", (event) => { window.location.assign(event.target.data("url")); });
     applyFilters();
     container.dataset.state = "ready";
