@@ -11,6 +11,7 @@
   const table = document.querySelector("[data-network-table]");
   const count = document.querySelector("[data-network-count]");
   const LARGE = 300; // above, a concentric layout (linear) rather than a force-directed one
+  const NAMED = 30;
   let cy = null;
 
   function checked(name) {
@@ -63,12 +64,44 @@
     window.history.replaceState(null, "", address);
   }
 
+  // A large network's layout, in one pass: each category a sector of a disc, as wide as its
+  // share of the actors; in it, the most in-between actors nearest the centre, where the
+  // sectors meet. Force-directed layouts (cose) take seconds for thousands of actors.
+  function sectors(nodes) {
+    const groups = new Map();
+    nodes.forEach((node) => {
+      if (!groups.has(node.group)) groups.set(node.group, []);
+      groups.get(node.group).push(node);
+    });
+    const radius = 30 * Math.sqrt(nodes.length);
+    const positions = {};
+    let start = 0;
+    groups.forEach((members) => {
+      members.sort((a, b) => b.betweenness - a.betweenness);
+      const span = (2 * Math.PI * members.length) / nodes.length;
+      members.forEach((node, rank) => {
+        const distance = radius * (0.08 + 0.92 * Math.sqrt((rank + 0.5) / members.length));
+        const angle = start + span * (0.05 + 0.9 * ((rank * 0.6180339887) % 1));
+        positions[node.id] = { x: distance * Math.cos(angle), y: distance * Math.sin(angle) };
+      });
+      start += span;
+    });
+    return positions;
+  }
+
   function draw(data) {
+    performance.mark("actors-network:data");
     let highest = 0;
     data.nodes.forEach((node) => { if (node.betweenness > highest) highest = node.betweenness; });
+    // The NAMED most in-between actors keep their label in a large network.
+    const ranked = data.nodes.map((node) => node.betweenness).sort((a, b) => b - a);
+    const named = Math.max(ranked[Math.min(NAMED, ranked.length) - 1] || 0, Number.MIN_VALUE);
     const colourOf = {};
     data.kinds.forEach((kind) => { colourOf[kind.key] = kind.colour; });
+    const large = data.nodes.length > LARGE;
+    const positions = large ? sectors(data.nodes) : {};
     const elements = data.nodes.map((node) => ({
+      position: positions[node.id],
       group: "nodes",
       data: {
         id: node.id,
@@ -78,6 +111,7 @@
         url: node.url,
         size: 12 + 36 * (highest > 0 ? Math.sqrt(node.betweenness / highest) : 0),
       },
+      classes: node.betweenness >= named ? "named" : "",
     }));
     data.edges.forEach((edge, index) => {
       elements.push({
@@ -91,7 +125,6 @@
         },
       });
     });
-    const large = data.nodes.length > LARGE;
     cy = window.cytoscape({
       container: container,
       elements: elements,
@@ -104,13 +137,15 @@
             "border-width": 1,
             width: "data(size)",
             height: "data(size)",
-            label: "data(label)",
             "font-size": 11,
-            "min-zoomed-font-size": large ? 14 : 6,
+            "min-zoomed-font-size": 6,
             "text-valign": "bottom",
             "text-margin-y": 3,
           },
         },
+        // Measuring thousands of labels costs more than the layout: a large network names
+        // its most in-between actors only (the table names them all).
+        { selector: large ? "node.named" : "node", style: { label: "data(label)" } },
         {
           selector: "edge",
           style: {
@@ -123,19 +158,14 @@
         { selector: ".filtered", style: { display: "none" } },
       ],
       layout: large
-        ? {
-            name: "concentric",
-            concentric: (node) => node.data("size"),
-            levelWidth: () => 4,
-            minNodeSpacing: 4,
-            animate: false,
-          }
+        ? { name: "preset", fit: true }
         : { name: "cose", animate: false, nodeDimensionsIncludeLabels: false, numIter: 600 },
       textureOnViewport: large,
       hideEdgesOnViewport: large,
       minZoom: 0.05,
       maxZoom: 4,
     });
+    performance.mark("actors-network:built");
     container.cy = cy; // for the browser tests and the console
     cy.on("tap", "node", (event) => { window.location.assign(event.target.data("url")); });
     applyFilters();
