@@ -113,8 +113,7 @@
       },
       classes: node.betweenness >= named ? "named" : "",
     }));
-    data.edges.forEach((edge, index) => {
-      elements.push({
+    const edges = data.edges.map((edge, index) => ({
         group: "edges",
         data: {
           id: "e" + index,
@@ -123,11 +122,12 @@
           kind: edge.kind,
           colour: colourOf[edge.kind] || "#777777",
         },
-      });
-    });
+    }));
+    // A large network shows its actors first, then its relations once that frame is drawn:
+    // the page can be panned, zoomed and filtered a few seconds sooner.
     cy = window.cytoscape({
       container: container,
-      elements: elements,
+      elements: large ? elements : elements.concat(edges),
       style: [
         {
           selector: "node",
@@ -169,6 +169,21 @@
     container.cy = cy; // for the browser tests and the console
     cy.on("tap", "node", (event) => { window.location.assign(event.target.data("url")); });
     applyFilters();
+    if (!large) {
+      ready();
+      return;
+    }
+    container.dispatchEvent(new CustomEvent("network:nodes", { bubbles: true }));
+    // Two frames: Cytoscape draws in its own frame callback, the actors are on screen after.
+    window.requestAnimationFrame(() => window.requestAnimationFrame(() => window.setTimeout(() => {
+      cy.batch(() => { cy.add(edges); });
+      applyFilters();
+      performance.mark("actors-network:edges");
+      ready();
+    }, 0)));
+  }
+
+  function ready() {
     container.dataset.state = "ready";
     container.dispatchEvent(new CustomEvent("network:ready", { bubbles: true }));
   }
