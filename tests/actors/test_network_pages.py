@@ -1,5 +1,7 @@
 """Seeing a territory's network: the gaps page, the graph page and its JSON, the cache."""
 
+import datetime
+
 import pytest
 
 from territoires.actors import network, network_data
@@ -161,3 +163,21 @@ def test_the_team_finds_the_pages_from_its_list_and_the_portrait(client, bob, sm
     client.logout()
     text = client.get(f"/territoires/commune/06084-{town.slug}/").content.decode()
     assert _url(town, "reseau/") not in text
+
+
+def test_historical_organisations_and_ended_relations_are_left_out(
+    client, dana, small_network, town
+):
+    OrganisationFactory(name="Ancienne régie", historical=True)
+    RelationFactory(
+        source_organisation=small_network["alone"],
+        target_organisation=small_network["ale"],
+        started_on=datetime.date(2010, 1, 1),
+        ended_on=datetime.date(2012, 1, 1),
+    )
+    client.force_login(dana)
+    data = client.get(_url(town, "reseau/donnees.json")).json()
+    assert "Ancienne régie" not in {node["label"] for node in data["nodes"]}
+    assert data["summary"]["relations"] == 4  # the ended one is not among them
+    page = client.get(_url(town, "manques/")).content.decode()
+    assert "Scierie Dupont n&#x27;a aucune relation" in page

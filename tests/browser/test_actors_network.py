@@ -64,4 +64,9 @@ def test_the_team_draws_filters_and_reads_its_network(page, network):
     graph = page.locator("[data-actors-network]")
     assert graph.get_attribute("data-shown-nodes") == "3"
     assert graph.get_attribute("data-shown-edges") == "2"  # the relations left between them
+    page.get_by_label("finance").uncheck()
+    assert graph.get_attribute("data-shown-edges") == "2"  # the funding went to the others
+    page.get_by_label("coopère avec").uncheck()
+    assert graph.get_attribute("data-shown-edges") == "0"
+    assert "relation=coopere" not in page.url
     check_page(page)
