@@ -70,3 +70,15 @@ def test_the_team_draws_filters_and_reads_its_network(page, network):
     assert graph.get_attribute("data-shown-edges") == "0"
     assert "relation=coopere" not in page.url
     check_page(page)
+
+
+def test_the_team_reads_who_is_missing(page, network):
+    log_in(page, "dana@example.org")
+    page.goto(page.base_url + f"/territoires/commune/06084-{network.slug}/acteurs/reseau/")
+    page.get_by_role("link", name="Qui manque ?").click()
+    page.get_by_role("heading", name="Les 4 Fantastiques").wait_for()
+    roles = page.get_by_role("table", name="Qui tient chacun des rôles des 4 Fantastiques")
+    assert "Personne ne tient le rôle « élu·e »" in roles.inner_text()
+    bridges = page.locator("#gaps-bridges + ol")
+    assert "Mairie de Mouans-Sartoux relie des groupes" in bridges.inner_text()
+    check_page(page)
