@@ -226,6 +226,14 @@ MATRIX: dict[str, Row] = {
         post=TEAM_EDIT,
         data=lambda w: {"name": "Coopérative", "kind": "entreprise"},
     ),
+    # A POST without a file: the team gets the form back with its error (400).
+    "territory_actors:import": Row(
+        lambda w: w.territory("acteurs/importer/"), get=TEAM_EDIT, post=TEAM_EDIT
+    ),
+    "territory_actors:import_template": Row(
+        lambda w: w.territory("acteurs/importer/modele-organisations.csv"), get=TEAM_EDIT
+    ),
+    "territory_actors:export": Row(lambda w: w.territory("acteurs/personnes.csv"), get=TEAM_READ),
     # the API: public data, and the team for its members
     # django-ninja's description and documentation pages answer any method.
     "api:openapi-json": Row(_api("openapi.json"), post=EVERYONE),

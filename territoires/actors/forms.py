@@ -73,3 +73,50 @@ class RelationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if targets is not None:
             self.fields["target_organisation"].queryset = targets
+
+
+# A CSV of actors: 10 Mo hold far more than 10,000 lines.
+IMPORT_MAX_BYTES = 10 * 1024 * 1024
+
+
+class ImportForm(forms.Form):
+    """Up to three CSV files (tabular.py's format); at least one."""
+
+    organisations = forms.FileField(label=_("Organisations (CSV)"), required=False)
+    personnes = forms.FileField(label=_("Personnes (CSV)"), required=False)
+    relations = forms.FileField(label=_("Relations (CSV)"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("organisations", "personnes", "relations"):
+            self.fields[name].widget.attrs["accept"] = ".csv,text/csv"
+
+    def _clean_file(self, name):
+        upload = self.cleaned_data[name]
+        if upload and upload.size > IMPORT_MAX_BYTES:
+            raise forms.ValidationError(
+                _("Le fichier dépasse 10 Mo : découpez-le en plusieurs fichiers.")
+            )
+        return upload
+
+    def clean_organisations(self):
+        return self._clean_file("organisations")
+
+    def clean_personnes(self):
+        return self._clean_file("personnes")
+
+    def clean_relations(self):
+        return self._clean_file("relations")
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not any(cleaned.get(name) for name in self.fields):
+            raise forms.ValidationError(_("Choisissez au moins un fichier."))
+        return cleaned
+
+    def files_read(self) -> dict[str, bytes]:
+        return {
+            name: upload.read()
+            for name in self.fields
+            if (upload := self.cleaned_data.get(name)) is not None
+        }

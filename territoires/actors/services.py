@@ -1,8 +1,25 @@
 """Every write of organisations, people and relations: one atomic function per use case."""
 
-from django.db import transaction
+import copy
+from dataclasses import dataclass, field
 
-from territoires.actors.models import Organisation, Person, Relation
+from auditlog.diff import model_instance_diff
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from territoires.actors import search_documents, selectors, tabular
+from territoires.actors.enums import OrganisationKind, RelationKind
+from territoires.actors.models import Category, Organisation, Person, Relation
+from territoires.core.enums import TeamRole
+from territoires.territories.enums import TerritoryKind
+from territoires.territories.models import Territory
+from territoires.territories.normalize import search_key
 
 
 @transaction.atomic
@@ -35,3 +52,449 @@ def save_relation(relation: Relation, *, by=None) -> Relation:
     relation.full_clean()
     relation.save()
     return relation
+
+
+# --- Files in and out (CSV, actors/tabular.py) ----------------------------------------
+
+# A file of the import, as tabular.py labels its problems, and how the page names it.
+IMPORT_FILES = {
+    "organisations": gettext_lazy("organisations"),
+    "personnes": gettext_lazy("personnes"),
+    "relations": gettext_lazy("relations"),
+}
+# Territory codes of a file, read in this order when a code names several (a département
+# and a région may share two digits: the département wins).
+TERRITORY_KIND_ORDER = (
+    TerritoryKind.COMMUNE,
+    TerritoryKind.EPCI,
+    TerritoryKind.DEPARTEMENT,
+    TerritoryKind.REGION,
+)
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    file: str  # organisations, personnes, relations
+    line: int
+    column: str
+    message: str
+
+    @property
+    def file_label(self):
+        return IMPORT_FILES.get(self.file, self.file)
+
+
+@dataclass
+class ImportReport:
+    """What an import did, per file: created, updated, unchanged; or its problems, and
+    then nothing was written."""
+
+    problems: list[ImportProblem] = field(default_factory=list)
+    created: dict[str, int] = field(default_factory=lambda: dict.fromkeys(IMPORT_FILES, 0))
+    updated: dict[str, int] = field(default_factory=lambda: dict.fromkeys(IMPORT_FILES, 0))
+    unchanged: dict[str, int] = field(default_factory=lambda: dict.fromkeys(IMPORT_FILES, 0))
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def changed(self) -> bool:
+        return any(self.created.values()) or any(self.updated.values())
+
+
+def import_vocabularies() -> dict:
+    """The values the files may hold: codes and their French labels."""
+    with translation.override("fr"):
+        return {
+            "categories": dict(Category.objects.values_list("slug", "name")),
+            "organisation_kinds": {code: str(label) for code, label in OrganisationKind.choices},
+            "team_roles": {code: str(label) for code, label in TeamRole.choices},
+            "relation_kinds": {code: str(label) for code, label in RelationKind.choices},
+        }
+
+
+class _Problems(list):
+    def add(self, file, line, column, message):
+        self.append(ImportProblem(file, line, column, str(message)))
+
+
+def _territories_by_code(codes) -> dict[str, Territory]:
+    found: dict[str, Territory] = {}
+    candidates = Territory.objects.filter(code__in=codes, kind__in=TERRITORY_KIND_ORDER)
+    for territory in sorted(candidates, key=lambda t: TERRITORY_KIND_ORDER.index(t.kind)):
+        found.setdefault(territory.code, territory)
+    return found
+
+
+def _match_organisation(row, by_siren, by_siret, in_territory):
+    """An existing organisation for the row: the same SIRET, else the same SIREN (the one
+    of the same name when several share it), else the same name in the territory (one
+    with no SIREN or the same)."""
+    siren = row.siren or row.siret[:9]
+    key = search_key(row.name)
+    if row.siret and row.siret in by_siret:
+        return by_siret[row.siret][0]
+    if siren and siren in by_siren:
+        candidates = by_siren[siren]
+        same_name = [o for o in candidates if search_key(o.name) == key]
+        return (same_name or candidates)[0]
+    for organisation in in_territory.get(key, []):
+        if not organisation.siren or organisation.siren == siren or not siren:
+            return organisation
+    return None
+
+
+ORGANISATION_FIELDS = ("name", "kind", "category_id", "siren", "siret", "website")
+ORGANISATION_FIELDS += ("description", "source")
+PERSON_FIELDS = ("name", "consent_to_name", "role", "role_public", "team_role", "email")
+PERSON_FIELDS += ("email_public", "phone", "phone_public")
+
+
+def _values(instance, names):
+    return tuple(getattr(instance, name) for name in names)
+
+
+def _clean(instance, problems, file, line, columns):
+    """Django's own checks on a row made into a model; an error names the column."""
+    try:
+        instance.full_clean(
+            # Links are checked by the import itself: no query per row.
+            exclude=["organisation", "category", "successor", "created_by"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
+    except ValidationError as error:
+        for name, messages in error.message_dict.items():
+            for message in messages:
+                problems.add(file, line, columns.get(name, ""), message)
+        return False
+    return True
+
+
+ORGANISATION_COLUMNS = {
+    "name": "nom",
+    "kind": "type",
+    "category": "catégorie",
+    "siren": "siren",
+    "siret": "siret",
+    "website": "site web",
+    "description": "description",
+    "source": "source",
+}
+PERSON_COLUMNS = {
+    "name": "nom",
+    "role": "fonction",
+    "team_role": "rôle d'équipe",
+    "email": "courriel",
+    "phone": "téléphone",
+}
+
+
+def _log_entries(created, updated, *, territory, by):
+    """The history of a bulk write (history.py follows saves one by one): one entry per
+    row created or changed, people without their personal fields."""
+    entries = []
+    actor = by if by is not None and by.is_authenticated else None
+    for action, pairs in ((LogEntry.Action.CREATE, created), (LogEntry.Action.UPDATE, updated)):
+        for old, new in pairs:
+            changes = model_instance_diff(old, new)
+            if not changes:
+                continue
+            content_type = ContentType.objects.get_for_model(new)
+            personal = isinstance(new, Person)
+            entries.append(
+                LogEntry(
+                    content_type=content_type,
+                    object_pk=str(new.pk),
+                    object_id=new.pk,
+                    object_repr=f"{content_type.name} n° {new.pk}" if personal else str(new),
+                    action=action,
+                    changes=changes,
+                    actor=actor,
+                    additional_data={"territory": territory.pk},
+                )
+            )
+    LogEntry.objects.bulk_create(entries, batch_size=500)
+
+
+@transaction.atomic
+def import_actors(territory, files: dict[str, bytes | None], *, by=None) -> ImportReport:
+    """Organisations, people and relations of a territory from CSV files (any of
+    `organisations`, `personnes`, `relations`), all or nothing.
+
+    An organisation of a file is the existing one with its SIRET, else its SIREN, else its
+    name in the territory (`search_key`: case, accents, punctuation); a person is the one
+    of the same name in that organisation; a relation the one with the same ends, kind and
+    dates. An empty cell leaves what is known; a known row the file does not change is
+    counted unchanged, so that importing a file twice changes nothing the second time.
+    Every imported organisation acts in the territory, and in the territories its line
+    names. Any problem: nothing is written, every problem comes back."""
+    report = ImportReport()
+    problems = _Problems()
+    known = list(Organisation.objects.in_territory(territory).order_by("pk"))
+    parsed = tabular.parse_import(
+        organisations=files.get("organisations"),
+        people=files.get("personnes"),
+        relations=files.get("relations"),
+        known_organisations=[organisation.name for organisation in known],
+        territories=None,
+        **import_vocabularies(),
+    )
+    for problem in parsed.problems:
+        problems.add(problem.file, problem.line, problem.column, problem.french)
+    if problems:
+        report.problems = problems
+        return report
+
+    # Organisations: match, then apply what the cells say.
+    sirens = {row.siren or row.siret[:9] for row in parsed.organisations} - {""}
+    sirets = {row.siret for row in parsed.organisations} - {""}
+    by_siren, by_siret, in_territory = {}, {}, {}
+    canonical = {organisation.pk: organisation for organisation in known}
+    for organisation in Organisation.objects.filter(
+        Q(siren__in=sirens) | Q(siret__in=sirets)
+    ).order_by("pk"):
+        organisation = canonical.get(organisation.pk, organisation)
+        by_siren.setdefault(organisation.siren, []).append(organisation)
+        by_siret.setdefault(organisation.siret, []).append(organisation)
+    for organisation in known:
+        in_territory.setdefault(search_key(organisation.name), []).append(organisation)
+    codes = {code for row in parsed.organisations for code in row.territories}
+    territories = _territories_by_code(codes)
+    category_ids = dict(Category.objects.values_list("slug", "pk"))
+
+    by_name: dict[str, Organisation] = {
+        tabular.name_key(organisation.name): organisation for organisation in known
+    }
+    matched_lines: dict[int, int] = {}  # organisation pk -> line
+    new_organisations, changed_organisations, links = [], [], []
+    for row in parsed.organisations:
+        organisation = _match_organisation(row, by_siren, by_siret, in_territory)
+        if organisation is not None:
+            if organisation.pk in matched_lines:
+                problems.add(
+                    "organisations",
+                    row.line,
+                    "nom",
+                    _("Même organisation que la ligne %(other)s (même SIREN ou même nom).")
+                    % {"other": matched_lines[organisation.pk]},
+                )
+                continue
+            matched_lines[organisation.pk] = row.line
+            old = copy.copy(organisation)
+        else:
+            organisation, old = Organisation(kind=OrganisationKind.OTHER), None
+        organisation.name = row.name
+        for attribute in ("kind", "siren", "siret", "website", "description", "source"):
+            value = getattr(row, attribute)
+            if value:
+                setattr(organisation, attribute, value)
+        if row.siret and not row.siren and not organisation.siren:
+            organisation.siren = row.siret[:9]
+        if row.category:
+            organisation.category_id = category_ids[row.category]
+        missing = [code for code in row.territories if code not in territories]
+        for code in missing:
+            problems.add(
+                "organisations",
+                row.line,
+                "territoires",
+                _("Territoire « %(code)s » inconnu.") % {"code": code},
+            )
+        if missing or not _clean(
+            organisation, problems, "organisations", row.line, ORGANISATION_COLUMNS
+        ):
+            continue
+        if old is None:
+            new_organisations.append(organisation)
+        elif _values(old, ORGANISATION_FIELDS) != _values(organisation, ORGANISATION_FIELDS):
+            changed_organisations.append((old, organisation))
+        else:
+            report.unchanged["organisations"] += 1
+        by_name[tabular.name_key(row.name)] = organisation
+        links.append((organisation, [territory, *(territories[c] for c in row.territories)]))
+
+    # People, by name within their organisation.
+    organisations_of_people = {
+        by_name[tabular.name_key(row.organisation)].pk for row in parsed.people
+    } - {None}
+    existing_people = {}
+    for person in Person.objects.filter(organisation__in=organisations_of_people).order_by("pk"):
+        existing_people.setdefault((person.organisation_id, search_key(person.name)), person)
+    seen_people: dict[tuple, int] = {}
+    new_people, changed_people = [], []
+    for row in parsed.people:
+        organisation = by_name[tabular.name_key(row.organisation)]
+        key = (id(organisation), search_key(row.name))
+        if key in seen_people:
+            problems.add(
+                "personnes",
+                row.line,
+                "nom",
+                _("Personne déjà présente ligne %(other)s dans cette organisation.")
+                % {"other": seen_people[key]},
+            )
+            continue
+        seen_people[key] = row.line
+        person = existing_people.get((organisation.pk, search_key(row.name)))
+        old = copy.copy(person) if person is not None else None
+        if person is None:
+            person = Person(organisation=organisation)
+            if by is not None and by.is_authenticated:
+                person.created_by = by
+        person.name, person.role = row.name, row.role
+        person.consent_to_name, person.role_public = row.name_public, row.role_public
+        person.email_public, person.phone_public = row.email_public, row.phone_public
+        for attribute in ("team_role", "email", "phone"):
+            if getattr(row, attribute):
+                setattr(person, attribute, getattr(row, attribute))
+        if not _clean(person, problems, "personnes", row.line, PERSON_COLUMNS):
+            continue
+        if old is None:
+            new_people.append(person)
+        elif _values(old, PERSON_FIELDS) != _values(person, PERSON_FIELDS):
+            changed_people.append((old, person))
+        else:
+            report.unchanged["personnes"] += 1
+
+    # Relations, by their ends, kind and dates.
+    ends = {by_name[tabular.name_key(row.source)].pk for row in parsed.relations} - {None}
+    existing_relations = {
+        (r.source_organisation_id, r.kind, r.target_organisation_id, r.started_on, r.ended_on): r
+        for r in Relation.objects.filter(source_organisation__in=ends).order_by("-pk")
+    }
+    new_relations, changed_relations = [], []
+    for row in parsed.relations:
+        source = by_name[tabular.name_key(row.source)]
+        target = by_name[tabular.name_key(row.target)]
+        if source is target:
+            problems.add("relations", row.line, "cible", tabular.FRENCH["same_organisation"])
+            continue
+        relation = existing_relations.get(
+            (source.pk, row.kind, target.pk, row.started_on, row.ended_on)
+        )
+        if source.pk is None or target.pk is None or relation is None:
+            new_relations.append(
+                Relation(
+                    source_organisation=source,
+                    kind=row.kind,
+                    target_organisation=target,
+                    started_on=row.started_on,
+                    ended_on=row.ended_on,
+                    source=row.information_source,
+                )
+            )
+        elif relation.source != row.information_source:
+            old = copy.copy(relation)
+            relation.source = row.information_source
+            changed_relations.append((old, relation))
+        else:
+            report.unchanged["relations"] += 1
+
+    if problems:
+        report.problems = sorted(problems, key=lambda p: (list(IMPORT_FILES).index(p.file), p.line))
+        return report
+
+    # Everything checked: write.
+    Organisation.objects.bulk_create(new_organisations, batch_size=500)
+    Organisation.objects.bulk_update(
+        [new for _old, new in changed_organisations],
+        [*ORGANISATION_FIELDS, "updated_at"],
+        batch_size=500,
+    )
+    Through = Organisation.territories.through
+    pairs = {(o.pk, t.pk) for o, ts in links for t in ts}
+    linked = set(
+        Through.objects.filter(organisation_id__in={pk for pk, _t in pairs}).values_list(
+            "organisation_id", "territory_id"
+        )
+    )
+    Through.objects.bulk_create(
+        [Through(organisation_id=o, territory_id=t) for o, t in sorted(pairs - linked)],
+        batch_size=500,
+    )
+    for person in new_people:
+        person.organisation = person.organisation  # the organisation's new pk
+    Person.objects.bulk_create(new_people, batch_size=500)
+    Person.objects.bulk_update([new for _old, new in changed_people], PERSON_FIELDS, 500)
+    for relation in new_relations:
+        relation.source_organisation = relation.source_organisation
+        relation.target_organisation = relation.target_organisation
+    Relation.objects.bulk_create(new_relations, batch_size=500)
+    Relation.objects.bulk_update([new for _old, new in changed_relations], ["source"], 500)
+    _log_entries(
+        [(None, o) for o in [*new_organisations, *new_people, *new_relations]],
+        [*changed_organisations, *changed_people, *changed_relations],
+        territory=territory,
+        by=by,
+    )
+    touched = {o.pk for o in new_organisations} | {new.pk for _o, new in changed_organisations}
+    touched |= {o for o, _t in pairs - linked}
+    search_documents._later(touched)
+
+    report.created.update(
+        organisations=len(new_organisations),
+        personnes=len(new_people),
+        relations=len(new_relations),
+    )
+    report.updated.update(
+        organisations=len(changed_organisations),
+        personnes=len(changed_people),
+        relations=len(changed_relations),
+    )
+    return report
+
+
+def export_rows(territory, *, with_private: bool):
+    """The territory's organisations, their people and relations as tabular.py's rows (its
+    team's list: `selectors.team_organisations`). People's private fields only
+    `with_private` (the team); otherwise people who did not consent to be named are left
+    out, and their e-mail and phone unless public."""
+    organisations = list(selectors.team_organisations(territory).prefetch_related("territories"))
+    organisation_rows = [
+        tabular.OrganisationRow(
+            name=o.name,
+            category=o.category.slug if o.category_id else "",
+            kind=o.kind,
+            siren=o.siren,
+            siret=o.siret,
+            website=o.website,
+            description=o.description,
+            territories=tuple(sorted(t.code for t in o.territories.all())),
+            source=o.source,
+        )
+        for o in organisations
+    ]
+    people_rows = [
+        tabular.PersonRow(
+            name=p.name,
+            organisation=o.name,
+            role=p.role if with_private or p.role_public else "",
+            team_role=p.team_role,
+            email=p.email if with_private or p.email_public else "",
+            phone=p.phone if with_private or p.phone_public else "",
+            name_public=p.consent_to_name,
+            role_public=p.role_public,
+            email_public=p.email_public,
+            phone_public=p.phone_public,
+        )
+        for o in organisations
+        for p in o.people.all()
+        if with_private or p.consent_to_name
+    ]
+    pks = {o.pk for o in organisations}
+    relation_rows = [
+        tabular.RelationRow(
+            source=r.source_organisation.name,
+            kind=r.kind,
+            target=r.target_organisation.name,
+            started_on=r.started_on,
+            ended_on=r.ended_on,
+            information_source=r.source,
+        )
+        for r in Relation.objects.filter(source_organisation__in=pks, target_organisation__in=pks)
+        .select_related("source_organisation", "target_organisation")
+        .order_by("source_organisation__name", "kind", "target_organisation__name", "pk")
+    ]
+    return organisation_rows, people_rows, relation_rows
