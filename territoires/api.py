@@ -18,6 +18,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.docs import DocsBase
 
 from territoires.accounts.api import router as teams_router
+from territoires.actors.api import router as actors_router
 from territoires.api_reference import reference
 from territoires.initiatives.api import router as commons_router
 from territoires.territories.api import router as territories_router
@@ -111,6 +112,7 @@ api = TerritoiresAPI(
 api.add_router("/territories", territories_router)
 api.add_router("/territories", teams_router)
 api.add_router("/", commons_router)
+api.add_router("/", actors_router)
 
 
 def _message(error: dict) -> str:

@@ -251,6 +251,8 @@ MATRIX: dict[str, Row] = {
     "api:list_verbatims": Row(_api("verbatims")),
     "api:milestones": Row(_mouans_api("/milestones")),
     "api:figures": Row(_mouans_api("/figures")),
+    "api:list_organisations": Row(_api("organisations?territory=commune:06084")),
+    "api:organisation_detail": Row(lambda w: f"/api/v1/organisations/{w.organisation.pk}"),
     # uploaded files
     "^media/(?P<path>.+)$": Row(lambda w: "/media/documents/matrice.pdf"),
 }

@@ -56,6 +56,8 @@ ERROR_ANSWERS = {
     "/api/v1/initiatives": {400},
     "/api/v1/initiatives/{slug}": {400, 404},
     "/api/v1/verbatims": {400, 404},
+    "/api/v1/organisations": {400},
+    "/api/v1/organisations/{id}": {400, 404},
 }
 
 
@@ -98,6 +100,7 @@ def test_a_validation_error_follows_its_declared_body(client):
         ("/api/v1/territories/commune/%00/milestones", "code"),
         ("/api/v1/territories/commune/%00/team", "code"),
         ("/api/v1/initiatives/cantine%00", "slug"),
+        ("/api/v1/organisations?category=elus%00", "category"),
     ],
 )
 def test_a_nul_character_is_a_400_in_french_not_a_server_error(client, bob, url, parameter):

@@ -295,6 +295,20 @@ def populate(territory) -> None:
         category="elu",
         state="published",
     )
+    # Organisations: one current with a named person and a category, one historical.
+    from territoires.actors.models import Category, Organisation, Person
+
+    current = Organisation.objects.create(
+        name="Régie des eaux", kind="collectivite", category=Category.objects.first()
+    )
+    current.territories.add(territory)
+    Person.objects.create(
+        organisation=current, name="Camille", consent_to_name=True, role="directrice"
+    )
+    ended = Organisation.objects.create(
+        name="Syndicat dissous", ended=True, successor=current, source="Arrêté"
+    )
+    ended.territories.add(territory)
 
 
 def session_key(user) -> str:
