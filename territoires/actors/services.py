@@ -8,7 +8,6 @@ from auditlog.registry import auditlog
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -143,6 +142,11 @@ def _match_organisation(row, by_siren, by_siret, in_territory):
         if not organisation.siren or organisation.siren == siren or not siren:
             return organisation
     return None
+
+
+def _chunks(values, size=5000):
+    for first in range(0, len(values), size):
+        yield values[first : first + size]
 
 
 ORGANISATION_FIELDS = ("name", "kind", "category_id", "siren", "siret", "website")
@@ -305,10 +309,13 @@ def import_actors(territory, files: dict[str, bytes | None], *, by=None) -> Impo
     sirets = {row.siret for row in parsed.organisations} - {""}
     by_siren, by_siret, in_territory = {}, {}, {}
     canonical = {organisation.pk: organisation for organisation in known}
-    for organisation in Organisation.objects.filter(
-        Q(siren__in=sirens) | Q(siret__in=sirets)
-    ).order_by("pk"):
-        organisation = canonical.get(organisation.pk, organisation)
+    with_numbers = {}
+    for chunk in _chunks(sorted(sirens)):  # within any database's count of parameters
+        with_numbers.update((o.pk, o) for o in Organisation.objects.filter(siren__in=chunk))
+    for chunk in _chunks(sorted(sirets)):
+        with_numbers.update((o.pk, o) for o in Organisation.objects.filter(siret__in=chunk))
+    for pk in sorted(with_numbers):
+        organisation = canonical.get(pk, with_numbers[pk])
         by_siren.setdefault(organisation.siren, []).append(organisation)
         by_siret.setdefault(organisation.siret, []).append(organisation)
     for organisation in known:
@@ -316,6 +323,14 @@ def import_actors(territory, files: dict[str, bytes | None], *, by=None) -> Impo
     codes = {code for row in parsed.organisations for code in row.territories}
     territories = _territories_by_code(codes)
     category_ids = dict(Category.objects.values_list("slug", "pk"))
+    Through = Organisation.territories.through
+    linked = set()
+    for chunk in _chunks(sorted({*with_numbers, *canonical})):
+        linked.update(
+            Through.objects.filter(organisation__in=chunk).values_list(
+                "organisation_id", "territory_id"
+            )
+        )
 
     by_name: dict[str, Organisation] = {
         tabular.name_key(organisation.name): organisation for organisation in known
@@ -325,6 +340,8 @@ def import_actors(territory, files: dict[str, bytes | None], *, by=None) -> Impo
     for row in parsed.organisations:
         organisation = _match_organisation(row, by_siren, by_siret, in_territory)
         if organisation is not None:
+            # People and relations of the files name it by this line's spelling.
+            by_name[tabular.name_key(row.name)] = organisation
             if organisation.pk in matched_lines:
                 problems.add(
                     "organisations",
@@ -338,6 +355,7 @@ def import_actors(territory, files: dict[str, bytes | None], *, by=None) -> Impo
             old = copy.copy(organisation)
         else:
             organisation, old = Organisation(kind=OrganisationKind.OTHER), None
+            by_name[tabular.name_key(row.name)] = organisation
         organisation.name = row.name
         for attribute in ("kind", "siren", "siret", "website", "description", "source"):
             value = getattr(row, attribute)
@@ -359,22 +377,25 @@ def import_actors(territory, files: dict[str, bytes | None], *, by=None) -> Impo
             organisation, problems, "organisations", row.line, ORGANISATION_COLUMNS
         ):
             continue
+        acts_in = [territory, *(territories[code] for code in row.territories)]
+        links.append((organisation, acts_in))
         if old is None:
             new_organisations.append(organisation)
-        elif _values(old, ORGANISATION_FIELDS) != _values(organisation, ORGANISATION_FIELDS):
+        elif _values(old, ORGANISATION_FIELDS) != _values(organisation, ORGANISATION_FIELDS) or any(
+            (organisation.pk, place.pk) not in linked for place in acts_in
+        ):  # registered in a territory where it was not: a change too
             changed_organisations.append((old, organisation))
         else:
             report.unchanged["organisations"] += 1
-        by_name[tabular.name_key(row.name)] = organisation
-        links.append((organisation, [territory, *(territories[c] for c in row.territories)]))
 
     # People, by name within their organisation.
     organisations_of_people = {
         by_name[tabular.name_key(row.organisation)].pk for row in parsed.people
     } - {None}
     existing_people = {}
-    for person in Person.objects.filter(organisation__in=organisations_of_people).order_by("pk"):
-        existing_people.setdefault((person.organisation_id, search_key(person.name)), person)
+    for chunk in _chunks(sorted(organisations_of_people)):
+        for person in Person.objects.filter(organisation__in=chunk).order_by("pk"):
+            existing_people.setdefault((person.organisation_id, search_key(person.name)), person)
     seen_people: dict[tuple, int] = {}
     new_people, changed_people = [], []
     for row in parsed.people:
@@ -415,7 +436,8 @@ def import_actors(territory, files: dict[str, bytes | None], *, by=None) -> Impo
     ends = {by_name[tabular.name_key(row.source)].pk for row in parsed.relations} - {None}
     existing_relations = {
         (r.source_organisation_id, r.kind, r.target_organisation_id, r.started_on, r.ended_on): r
-        for r in Relation.objects.filter(source_organisation__in=ends).order_by("-pk")
+        for chunk in _chunks(sorted(ends))
+        for r in Relation.objects.filter(source_organisation__in=chunk).order_by("-pk")
     }
     new_relations, changed_relations = [], []
     for row in parsed.relations:
@@ -459,13 +481,7 @@ def import_actors(territory, files: dict[str, bytes | None], *, by=None) -> Impo
         [*ORGANISATION_FIELDS, "updated_at"],
         batch_size=500,
     )
-    Through = Organisation.territories.through
     pairs = {(o.pk, t.pk) for o, ts in links for t in ts}
-    linked = set(
-        Through.objects.filter(organisation_id__in={pk for pk, _t in pairs}).values_list(
-            "organisation_id", "territory_id"
-        )
-    )
     Through.objects.bulk_create(
         [Through(organisation_id=o, territory_id=t) for o, t in sorted(pairs - linked)],
         batch_size=500,
@@ -541,7 +557,7 @@ def export_rows(territory, *, with_private: bool):
         for p in o.people.all()
         if with_private or p.consent_to_name
     ]
-    pks = {o.pk for o in organisations}
+    pks = Organisation.objects.in_territory(territory).values("pk")
     relation_rows = [
         tabular.RelationRow(
             source=r.source_organisation.name,

@@ -7,7 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from territoires.actors import services, tabular
 from territoires.actors.forms import IMPORT_MAX_BYTES
 from territoires.actors.models import Organisation, Person, Relation
-from tests.actors.factories import OrganisationFactory, PersonFactory
+from tests.actors.factories import OrganisationFactory, PersonFactory, contact
+from tests.initiatives.factories import InitiativeFactory
 
 ORGANISATIONS = (
     "nom;catégorie;type;siren;siret;site web;description;territoires;source\n"
@@ -94,6 +95,16 @@ def test_existing_rows_are_matched_by_siren_then_by_name_and_updated(town, bob):
     assert by_name.people.get().role == "président"
 
 
+def test_an_organisation_only_named_by_an_initiative_gets_registered(town, bob):
+    named = OrganisationFactory(name="Régie des eaux", territories=[])
+    contact(InitiativeFactory(territory=town), named)
+    report = services.import_actors(town, {"organisations": b"nom\nRegie des eaux\n"}, by=bob)
+    assert report.updated["organisations"] == 1
+    assert list(named.territories.all()) == [town]
+    again = services.import_actors(town, {"organisations": b"nom\nRegie des eaux\n"}, by=bob)
+    assert not again.changed
+
+
 def test_an_empty_cell_keeps_what_is_known(town, bob):
     organisation = OrganisationFactory(name="Régie des eaux", description="Eau et assainissement")
     text = "nom;description\nRégie des eaux;\n"
@@ -138,6 +149,15 @@ def test_an_unknown_territory_code_is_a_faulty_line(town, bob):
     [problem] = report.problems
     assert (problem.line, problem.column) == (2, "territoires")
     assert "99999" in problem.message
+    assert _counts() == (0, 0, 0)
+
+
+def test_people_of_a_faulty_organisation_line_are_not_flagged_too(town, bob):
+    files = _files(organisations=ORGANISATIONS.replace(";06084;", ";99999;"))
+    report = services.import_actors(town, files, by=bob)
+    assert [(p.file, p.line, p.column) for p in report.problems] == [
+        ("organisations", 3, "territoires")
+    ]
     assert _counts() == (0, 0, 0)
 
 
