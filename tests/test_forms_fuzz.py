@@ -39,7 +39,7 @@ from territoires.accounts.forms import (
     SignupForm,
 )
 from territoires.actors.admin import OrganisationAdminForm
-from territoires.actors.forms import OrganisationForm, PersonForm, RelationForm
+from territoires.actors.forms import ImportForm, OrganisationForm, PersonForm, RelationForm
 from territoires.core.search_form import SearchForm
 from territoires.initiatives.forms import (
     ContactForm,
@@ -347,6 +347,7 @@ FORMS = {
     OrganisationForm: lambda d, f, c: OrganisationForm(d),
     PersonForm: lambda d, f, c: PersonForm(d),
     RelationForm: lambda d, f, c: RelationForm(d),
+    ImportForm: lambda d, f, c: ImportForm(d, f),
     OrganisationAdminForm: lambda d, f, c: OrganisationAdminForm(d),
 }
 # Forms fuzzed through others: a mixin, and Django's bases of the accounts' forms.
@@ -497,6 +498,11 @@ VIEWS = {
         "bob",
         lambda c: f"/acteurs/{_organisation(c).pk}/relations/nouvelle/",
         lambda c: (RelationForm(),),
+    ),
+    "import actors": (
+        "bob",
+        lambda c: _portrait(c.town, "acteurs/importer"),
+        lambda c: (ImportForm(),),
     ),
     "login": (None, lambda c: "/comptes/connexion/", lambda c: (EmailAuthenticationForm(),)),
     "signup": (None, lambda c: "/comptes/inscription/", lambda c: (SignupForm(),)),

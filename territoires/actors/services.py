@@ -164,7 +164,12 @@ def _clean(instance, problems, file, line, columns):
     try:
         instance.full_clean(
             # Links are checked by the import itself: no query per row.
-            exclude=["organisation", "category", "successor", "created_by"],
+            exclude=[
+                "organisation",
+                "category",
+                "successor",
+                "created_by",
+            ],
             validate_unique=False,
             validate_constraints=False,
         )
@@ -289,6 +294,21 @@ def import_actors(territory, files: dict[str, bytes | None], *, by=None) -> Impo
     names. Any problem: nothing is written, every problem comes back."""
     report = ImportReport()
     problems = _Problems()
+    for name, data in files.items():
+        # No database keeps the NUL character in text (PostgreSQL refuses it).
+        if data and (index := data.find(b"\x00")) >= 0:
+            problems.add(
+                name,
+                data.count(b"\n", 0, index) + 1,
+                "",
+                _(
+                    "Caractère nul dans la ligne : le fichier n'est pas un CSV en UTF-8 ou "
+                    "Windows-1252 ; enregistrez-le de nouveau au format « CSV UTF-8 »."
+                ),
+            )
+    if problems:
+        report.problems = problems
+        return report
     known = list(Organisation.objects.in_territory(territory).order_by("pk"))
     parsed = tabular.parse_import(
         organisations=files.get("organisations"),
@@ -450,16 +470,15 @@ def import_actors(territory, files: dict[str, bytes | None], *, by=None) -> Impo
             (source.pk, row.kind, target.pk, row.started_on, row.ended_on)
         )
         if source.pk is None or target.pk is None or relation is None:
-            new_relations.append(
-                Relation(
-                    source_organisation=source,
-                    kind=row.kind,
-                    target_organisation=target,
-                    started_on=row.started_on,
-                    ended_on=row.ended_on,
-                    source=row.information_source,
-                )
+            relation = Relation(
+                source_organisation=source,
+                kind=row.kind,
+                target_organisation=target,
+                started_on=row.started_on,
+                ended_on=row.ended_on,
+                source=row.information_source,
             )
+            new_relations.append(relation)
         elif relation.source != row.information_source:
             old = copy.copy(relation)
             relation.source = row.information_source

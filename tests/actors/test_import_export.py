@@ -169,6 +169,15 @@ def test_two_lines_for_one_organisation_are_refused(town, bob):
     assert problem.line == 3 and "ligne 2" in problem.message
 
 
+def test_a_nul_character_is_a_faulty_line_on_every_database(town, bob):
+    files = _files(relations=RELATIONS.replace(";Convention", ";Conv\x00ention"))
+    report = services.import_actors(town, files, by=bob)
+    [problem] = report.problems
+    assert (problem.file, problem.line) == ("relations", 2)
+    assert "Caractère nul" in problem.message
+    assert _counts() == (0, 0, 0)
+
+
 def test_windows_1252_and_commas(town, bob):
     text = ORGANISATIONS.replace(";", ",").replace("Délibération 2020", '"Délibé, 2020"')
     report = services.import_actors(town, {"organisations": text.encode("cp1252")}, by=bob)
