@@ -393,17 +393,20 @@ def import_actors(territory, files: dict[str, bytes | None], *, by=None) -> Impo
                 "territoires",
                 _("Territoire « %(code)s » inconnu.") % {"code": code},
             )
-        if missing or not _clean(
-            organisation, problems, "organisations", row.line, ORGANISATION_COLUMNS
+        # What the database holds already was validated when written.
+        same = old is not None and (
+            _values(old, ORGANISATION_FIELDS) == _values(organisation, ORGANISATION_FIELDS)
+        )
+        if missing or not (
+            same or _clean(organisation, problems, "organisations", row.line, ORGANISATION_COLUMNS)
         ):
             continue
         acts_in = [territory, *(territories[code] for code in row.territories)]
         links.append((organisation, acts_in))
         if old is None:
             new_organisations.append(organisation)
-        elif _values(old, ORGANISATION_FIELDS) != _values(organisation, ORGANISATION_FIELDS) or any(
-            (organisation.pk, place.pk) not in linked for place in acts_in
-        ):  # registered in a territory where it was not: a change too
+        elif not same or any((organisation.pk, place.pk) not in linked for place in acts_in):
+            # Registered in a territory where it was not: a change too.
             changed_organisations.append((old, organisation))
         else:
             report.unchanged["organisations"] += 1
@@ -443,11 +446,12 @@ def import_actors(territory, files: dict[str, bytes | None], *, by=None) -> Impo
         for attribute in ("team_role", "email", "phone"):
             if getattr(row, attribute):
                 setattr(person, attribute, getattr(row, attribute))
-        if not _clean(person, problems, "personnes", row.line, PERSON_COLUMNS):
+        same = old is not None and _values(old, PERSON_FIELDS) == _values(person, PERSON_FIELDS)
+        if not (same or _clean(person, problems, "personnes", row.line, PERSON_COLUMNS)):
             continue
         if old is None:
             new_people.append(person)
-        elif _values(old, PERSON_FIELDS) != _values(person, PERSON_FIELDS):
+        elif not same:
             changed_people.append((old, person))
         else:
             report.unchanged["personnes"] += 1
