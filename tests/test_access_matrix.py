@@ -66,6 +66,19 @@ class World:
         town = self.town
         return f"/territoires/{town.kind}/{town.code}-{town.slug}/{suffix}"
 
+    def body(self):
+        from territoires.actors.models import GovernanceBody
+
+        return GovernanceBody.objects.create(territory=self.town, name="Comité de pilotage")
+
+    def meeting(self):
+        return self.body().meetings.create(date="2026-03-01", title="Première séance")
+
+    def charter(self):
+        from territoires.actors.models import Charter
+
+        return Charter.objects.create(territory=self.town, title="Charte des partenaires")
+
     def key_figure(self) -> KeyFigure:
         return KeyFigure.objects.create(
             territory=self.town, label="Repas", value=1, year=2020, source="Commune"
@@ -234,6 +247,56 @@ MATRIX: dict[str, Row] = {
         lambda w: w.territory("acteurs/importer/modele-organisations.csv"), get=TEAM_EDIT
     ),
     "territory_actors:export": Row(lambda w: w.territory("acteurs/personnes.csv"), get=TEAM_READ),
+    # actors' governance: the team reads, contributors and admins edit
+    "territory_actors:governance": Row(
+        lambda w: w.territory("acteurs/gouvernance/"), get=TEAM_READ
+    ),
+    "territory_actors:body_create": Row(
+        lambda w: w.territory("acteurs/gouvernance/instances/nouvelle/"),
+        get=TEAM_EDIT,
+        post=TEAM_EDIT,
+        data=lambda w: {"name": "Comité de pilotage", "kind": "pilotage"},
+    ),
+    "territory_actors:body_edit": Row(
+        lambda w: w.territory(f"acteurs/gouvernance/instances/{w.body().pk}/modifier/"),
+        get=TEAM_EDIT,
+        post=TEAM_EDIT,
+        data=lambda w: {"name": "Comité de pilotage", "kind": "pilotage"},
+    ),
+    "territory_actors:member_create": Row(
+        lambda w: w.territory(f"acteurs/gouvernance/instances/{w.body().pk}/membres/nouveau/"),
+        get=TEAM_EDIT,
+        post=TEAM_EDIT,
+        data=lambda w: {"organisation": w.organisation.pk, "role": "membre"},
+    ),
+    "territory_actors:meeting_create": Row(
+        lambda w: w.territory(f"acteurs/gouvernance/instances/{w.body().pk}/reunions/nouvelle/"),
+        get=TEAM_EDIT,
+        post=TEAM_EDIT,
+    ),
+    "territory_actors:meeting_edit": Row(
+        lambda w: w.territory(f"acteurs/gouvernance/reunions/{w.meeting().pk}/modifier/"),
+        get=TEAM_EDIT,
+        post=TEAM_EDIT,
+    ),
+    "territory_actors:charter_create": Row(
+        lambda w: w.territory("acteurs/gouvernance/chartes/nouvelle/"),
+        get=TEAM_EDIT,
+        post=TEAM_EDIT,
+        data=lambda w: {"title": "Charte des partenaires"},
+    ),
+    "territory_actors:charter_edit": Row(
+        lambda w: w.territory(f"acteurs/gouvernance/chartes/{w.charter().pk}/modifier/"),
+        get=TEAM_EDIT,
+        post=TEAM_EDIT,
+        data=lambda w: {"title": "Charte des partenaires"},
+    ),
+    "territory_actors:signatory_create": Row(
+        lambda w: w.territory(f"acteurs/gouvernance/chartes/{w.charter().pk}/signataires/nouveau/"),
+        get=TEAM_EDIT,
+        post=TEAM_EDIT,
+        data=lambda w: {"organisation": w.organisation.pk},
+    ),
     # the API: public data, and the team for its members
     # django-ninja's description and documentation pages answer any method.
     "api:openapi-json": Row(_api("openapi.json"), post=EVERYONE),

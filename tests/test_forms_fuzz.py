@@ -39,7 +39,18 @@ from territoires.accounts.forms import (
     SignupForm,
 )
 from territoires.actors.admin import OrganisationAdminForm
-from territoires.actors.forms import ImportForm, OrganisationForm, PersonForm, RelationForm
+from territoires.actors.forms import (
+    BodyMemberForm,
+    CharterForm,
+    DecisionForm,
+    GovernanceBodyForm,
+    ImportForm,
+    MeetingForm,
+    OrganisationForm,
+    PersonForm,
+    RelationForm,
+    SignatoryForm,
+)
 from territoires.core.search_form import SearchForm
 from territoires.initiatives.forms import (
     ContactForm,
@@ -349,6 +360,12 @@ FORMS = {
     RelationForm: lambda d, f, c: RelationForm(d),
     ImportForm: lambda d, f, c: ImportForm(d, f),
     OrganisationAdminForm: lambda d, f, c: OrganisationAdminForm(d),
+    GovernanceBodyForm: lambda d, f, c: GovernanceBodyForm(d),
+    BodyMemberForm: lambda d, f, c: BodyMemberForm(d),
+    MeetingForm: lambda d, f, c: MeetingForm(d),
+    DecisionForm: lambda d, f, c: DecisionForm(d),
+    CharterForm: lambda d, f, c: CharterForm(d),
+    SignatoryForm: lambda d, f, c: SignatoryForm(d),
 }
 # Forms fuzzed through others: a mixin, and Django's bases of the accounts' forms.
 THROUGH_OTHERS = {PhotoFields, AuthenticationForm, BaseUserCreationForm}

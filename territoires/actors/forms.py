@@ -2,7 +2,18 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from territoires.actors import identifiers
-from territoires.actors.models import Category, Organisation, Person, Relation
+from territoires.actors.models import (
+    BodyMember,
+    Category,
+    Charter,
+    Decision,
+    GovernanceBody,
+    Meeting,
+    Organisation,
+    Person,
+    Relation,
+    Signatory,
+)
 
 
 class OrganisationForm(forms.ModelForm):
@@ -120,3 +131,72 @@ class ImportForm(forms.Form):
             for name in self.fields
             if (upload := self.cleaned_data.get(name)) is not None
         }
+
+
+# --- Governance (issue 20) --------------------------------------------------------------
+
+_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class GovernanceBodyForm(forms.ModelForm):
+    class Meta:
+        model = GovernanceBody
+        fields = ["name", "kind", "purpose", "mandate", "created_on", "ended_on", "source"]
+        widgets = {"created_on": _DATE, "ended_on": _DATE}
+
+
+class BodyMemberForm(forms.ModelForm):
+    class Meta:
+        model = BodyMember
+        fields = ["organisation", "person", "role", "since", "until"]
+        widgets = {"since": _DATE, "until": _DATE}
+
+    def __init__(self, *args, organisations=None, people=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if organisations is not None:
+            self.fields["organisation"].queryset = organisations
+        if people is not None:
+            self.fields["person"].queryset = people
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not cleaned.get("organisation") and not cleaned.get("person"):
+            raise forms.ValidationError(_("Un membre est une organisation ou une personne."))
+        return cleaned
+
+
+class MeetingForm(forms.ModelForm):
+    class Meta:
+        model = Meeting
+        fields = ["date", "title", "minutes", "published"]
+        widgets = {"date": _DATE}
+
+
+class DecisionForm(forms.ModelForm):
+    class Meta:
+        model = Decision
+        fields = ["text", "status"]
+
+
+DecisionFormSet = forms.inlineformset_factory(
+    Meeting, Decision, form=DecisionForm, extra=2, can_delete=True
+)
+
+
+class CharterForm(forms.ModelForm):
+    class Meta:
+        model = Charter
+        fields = ["title", "summary", "adopted_on", "source"]
+        widgets = {"adopted_on": _DATE}
+
+
+class SignatoryForm(forms.ModelForm):
+    class Meta:
+        model = Signatory
+        fields = ["organisation", "signed_on"]
+        widgets = {"signed_on": _DATE}
+
+    def __init__(self, *args, organisations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if organisations is not None:
+            self.fields["organisation"].queryset = organisations

@@ -1,6 +1,17 @@
 """The actors' models in the history of changes (territoires/core/history.py)."""
 
-from territoires.actors.models import Category, Organisation, Person, Relation
+from territoires.actors.models import (
+    BodyMember,
+    Category,
+    Charter,
+    Decision,
+    GovernanceBody,
+    Meeting,
+    Organisation,
+    Person,
+    Relation,
+    Signatory,
+)
 from territoires.core import history
 
 
@@ -24,3 +35,28 @@ def register():
         exclude=["name", "email", "phone"],
         personal=True,
     )
+    # Governance: no personal data of their own (a member points at a Person, tracked above).
+    history.track(GovernanceBody, territory_of=lambda item: item.territory_id)
+    history.track(BodyMember, territory_of=lambda item: _body_territory(item.body_id))
+    history.track(Meeting, territory_of=lambda item: _body_territory(item.body_id))
+    history.track(
+        Decision,
+        territory_of=lambda item: (
+            Meeting.objects.filter(pk=item.meeting_id)
+            .values_list("body__territory_id", flat=True)
+            .first()
+        ),
+    )
+    history.track(Charter, territory_of=lambda item: item.territory_id)
+    history.track(
+        Signatory,
+        territory_of=lambda item: (
+            Charter.objects.filter(pk=item.charter_id)
+            .values_list("territory_id", flat=True)
+            .first()
+        ),
+    )
+
+
+def _body_territory(body_id):
+    return GovernanceBody.objects.filter(pk=body_id).values_list("territory_id", flat=True).first()

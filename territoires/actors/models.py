@@ -309,3 +309,218 @@ class NetworkAnalysis(models.Model):
 
     def __str__(self):
         return f"{self.territory_id}: {self.version}"
+
+
+# --- Governance of the territory's transition (issue 20) --------------------------------
+
+
+def _dates_in_order(start, end, field_name, message):
+    if start and end and end < start:
+        raise ValidationError({field_name: message})
+
+
+class GovernanceBody(models.Model):
+    """A body that steers, advises or validates the transition of a territory (seed 003)."""
+
+    class Kind(models.TextChoices):
+        STEERING = "pilotage", _("comité de pilotage")
+        PARTICIPATORY = "participatif", _("conseil participatif")
+        SCIENTIFIC = "scientifique", _("conseil scientifique")
+        VALIDATION = "validation", _("commission de validation")
+        OTHER = "autre", _("autre instance")
+
+    territory = models.ForeignKey(
+        "territories.Territory",
+        on_delete=models.CASCADE,
+        related_name="governance_bodies",
+        verbose_name=_("territoire"),
+    )
+    name = models.CharField(_("nom"), max_length=200)
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    purpose = models.CharField(_("rôle de l'instance"), max_length=255, blank=True)
+    mandate = models.TextField(_("mandat"), blank=True)
+    created_on = models.DateField(_("créée le"), null=True, blank=True)
+    ended_on = models.DateField(_("dissoute le"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("instance de gouvernance")
+        verbose_name_plural = _("instances de gouvernance")
+        ordering = ["kind", "name", "pk"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        _dates_in_order(
+            self.created_on,
+            self.ended_on,
+            "ended_on",
+            _("Une instance n'est pas dissoute avant d'être créée."),
+        )
+
+
+class BodyMember(models.Model):
+    """An organisation, a person, or a person for an organisation, in a body. A person's
+    organisation need not act in the territory. People are already tracked as personal data
+    (Person, in history.py and personal_data.py): this row holds none of its own."""
+
+    body = models.ForeignKey(
+        GovernanceBody, on_delete=models.CASCADE, related_name="members", verbose_name=_("instance")
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="body_seats",
+        verbose_name=_("organisation"),
+    )
+    person = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="body_seats",
+        verbose_name=_("personne"),
+    )
+    role = models.CharField(
+        _("rôle dans l'instance"), max_length=120, help_text=_("président·e, référent·e, membre…")
+    )
+    since = models.DateField(_("depuis le"), null=True, blank=True)
+    until = models.DateField(_("jusqu'au"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("membre d'une instance")
+        verbose_name_plural = _("membres d'une instance")
+        ordering = ["body", "role", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(organisation__isnull=False) | Q(person__isnull=False),
+                name="actors_bodymember_someone",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.label} ({self.role})"
+
+    @property
+    def label(self) -> str:
+        if self.person_id:
+            return self.person.public_label
+        return self.organisation.name if self.organisation_id else ""
+
+    def clean(self):
+        if not self.organisation_id and not self.person_id:
+            raise ValidationError(_("Un membre est une organisation ou une personne."))
+        _dates_in_order(
+            self.since, self.until, "until", _("La fin d'un mandat ne précède pas son début.")
+        )
+
+
+class Meeting(models.Model):
+    body = models.ForeignKey(
+        GovernanceBody,
+        on_delete=models.CASCADE,
+        related_name="meetings",
+        verbose_name=_("instance"),
+    )
+    date = models.DateField(_("date"))
+    title = models.CharField(_("titre"), max_length=200)
+    minutes = models.TextField(_("compte rendu"), blank=True, help_text=_("En Markdown."))
+    published = models.BooleanField(_("publiée"), default=False)
+
+    class Meta:
+        verbose_name = _("réunion")
+        verbose_name_plural = _("réunions")
+        ordering = ["-date", "-pk"]
+
+    def __str__(self):
+        return f"{self.title} ({self.date})"
+
+    @property
+    def minutes_html(self) -> str:
+        from territoires.core.markup import render_markdown
+
+        return render_markdown(self.minutes)
+
+
+class Decision(models.Model):
+    class Status(models.TextChoices):
+        ADOPTED = "adoptee", _("adoptée")
+        POSTPONED = "reportee", _("reportée")
+        REJECTED = "rejetee", _("rejetée")
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="decisions", verbose_name=_("réunion")
+    )
+    text = models.CharField(_("décision"), max_length=500)
+    status = models.CharField(
+        _("statut"), max_length=10, choices=Status.choices, default=Status.ADOPTED
+    )
+
+    class Meta:
+        verbose_name = _("décision")
+        verbose_name_plural = _("décisions")
+        ordering = ["meeting", "pk"]
+
+    def __str__(self):
+        return self.text
+
+
+class Charter(models.Model):
+    """A charter gathering the partners of a territory's transition."""
+
+    territory = models.ForeignKey(
+        "territories.Territory",
+        on_delete=models.CASCADE,
+        related_name="charters",
+        verbose_name=_("territoire"),
+    )
+    title = models.CharField(_("titre"), max_length=200)
+    summary = models.TextField(_("résumé"), blank=True)
+    adopted_on = models.DateField(_("adoptée le"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("charte")
+        verbose_name_plural = _("chartes")
+        ordering = ["-adopted_on", "title", "pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class Signatory(models.Model):
+    charter = models.ForeignKey(
+        Charter, on_delete=models.CASCADE, related_name="signatories", verbose_name=_("charte")
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="signatures",
+        verbose_name=_("organisation"),
+    )
+    signed_on = models.DateField(_("signée le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("signataire")
+        verbose_name_plural = _("signataires")
+        ordering = ["charter", "organisation__name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["charter", "organisation"], name="actors_signatory_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} — {self.charter}"
+
+    def clean(self):
+        if (
+            self.charter_id
+            and self.signed_on
+            and self.charter.adopted_on
+            and self.signed_on < self.charter.adopted_on
+        ):
+            raise ValidationError({"signed_on": _("Une charte se signe après son adoption.")})

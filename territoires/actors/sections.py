@@ -4,13 +4,32 @@
 from django.db.models.signals import m2m_changed, pre_delete
 
 from territoires.actors import selectors
-from territoires.actors.models import Category, Organisation
+from territoires.actors.models import (
+    BodyMember,
+    Category,
+    Charter,
+    Decision,
+    GovernanceBody,
+    Meeting,
+    Organisation,
+    Signatory,
+)
 from territoires.core import portrait, versions
 from territoires.initiatives.models import Initiative, InitiativeContact
 
 
 def _load(territory, user):
-    return {"groups": selectors.actors_by_category(territory, user)}
+    return {
+        "groups": selectors.actors_by_category(territory, user),
+        # Visitors' view: published meetings only (the section is cached for them).
+        "bodies": selectors.governance_bodies(territory, published_only=True),
+        "charters": selectors.charters(territory),
+    }
+
+
+def _by_id(model, pk, path):
+    # Read by id: the parent may be in the middle of being deleted with its rows.
+    return list(model.objects.filter(pk=pk).values_list(path, flat=True))
 
 
 def _territory_of_contact(contact) -> list[int | None]:
@@ -62,5 +81,27 @@ def register():
     )
     pre_delete.connect(
         _organisation_deleted, sender=Organisation, dispatch_uid="territoires.actors.versions"
+    )
+    versions.watch(GovernanceBody, versions.TERRITORY, lambda body: [body.territory_id])
+    versions.watch(Charter, versions.TERRITORY, lambda charter: [charter.territory_id])
+    versions.watch(
+        BodyMember,
+        versions.TERRITORY,
+        lambda member: _by_id(GovernanceBody, member.body_id, "territory_id"),
+    )
+    versions.watch(
+        Meeting,
+        versions.TERRITORY,
+        lambda meeting: _by_id(GovernanceBody, meeting.body_id, "territory_id"),
+    )
+    versions.watch(
+        Decision,
+        versions.TERRITORY,
+        lambda decision: _by_id(Meeting, decision.meeting_id, "body__territory_id"),
+    )
+    versions.watch(
+        Signatory,
+        versions.TERRITORY,
+        lambda signatory: _by_id(Charter, signatory.charter_id, "territory_id"),
     )
     versions.watch(Category, versions.SHARED, lambda category: [0])

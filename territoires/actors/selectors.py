@@ -173,3 +173,35 @@ def relation_targets(organisation):
         .distinct()
         .order_by("name", "pk")
     )
+
+
+# --- Governance (issue 20) --------------------------------------------------------------
+
+
+def governance_bodies(territory, *, published_only: bool):
+    """A territory's bodies with their members, meetings (latest first) and decisions;
+    visitors see published meetings only."""
+    from territoires.actors.models import BodyMember, GovernanceBody, Meeting
+
+    meetings = Meeting.objects.prefetch_related("decisions")
+    if published_only:
+        meetings = meetings.filter(published=True)
+    return list(
+        GovernanceBody.objects.filter(territory=territory).prefetch_related(
+            Prefetch(
+                "members",
+                queryset=BodyMember.objects.select_related("organisation", "person"),
+            ),
+            Prefetch("meetings", queryset=meetings),
+        )
+    )
+
+
+def charters(territory):
+    from territoires.actors.models import Charter, Signatory
+
+    return list(
+        Charter.objects.filter(territory=territory).prefetch_related(
+            Prefetch("signatories", queryset=Signatory.objects.select_related("organisation"))
+        )
+    )

@@ -595,3 +595,31 @@ def export_rows(territory, *, with_private: bool):
         .order_by("source_organisation__name", "kind", "target_organisation__name", "pk")
     ]
     return organisation_rows, people_rows, relation_rows
+
+
+# --- Governance (issue 20) --------------------------------------------------------------
+
+
+@transaction.atomic
+def save_governance(item, *, by=None):
+    """Create or change a body, a member, a charter or a signatory, validated whole."""
+    item.full_clean()
+    item.save()
+    return item
+
+
+@transaction.atomic
+def save_meeting(meeting, decisions, *, by=None):
+    """A meeting and its decisions (Decision instances, those with `delete` set are
+    removed), all or nothing."""
+    meeting.full_clean()
+    meeting.save()
+    for decision, delete in decisions:
+        if delete:
+            if decision.pk:
+                decision.delete()
+            continue
+        decision.meeting = meeting
+        decision.full_clean()
+        decision.save()
+    return meeting

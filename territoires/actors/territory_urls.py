@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from territoires.actors import data_views, network_views, views
+from territoires.actors import data_views, governance_views, network_views, views
 
 TERRITORY = "<str:kind>/<code:code>-<slug:slug>/"
 
@@ -28,4 +28,38 @@ urlpatterns += [
         name="import_template",
     ),
     path(f"{TERRITORY}acteurs/<slug:file>.csv", data_views.export_actors, name="export"),
+]
+
+# Governance (governance_views.py): bodies, members, meetings, charters, signatories.
+GOVERNANCE = f"{TERRITORY}acteurs/gouvernance/"
+urlpatterns += [
+    path(GOVERNANCE, governance_views.governance, name="governance"),
+    path(f"{GOVERNANCE}instances/nouvelle/", governance_views.body_edit, name="body_create"),
+    path(f"{GOVERNANCE}instances/<int:pk>/modifier/", governance_views.body_edit, name="body_edit"),
+    path(
+        f"{GOVERNANCE}instances/<int:pk>/membres/nouveau/",
+        governance_views.member_create,
+        name="member_create",
+    ),
+    path(
+        f"{GOVERNANCE}instances/<int:pk>/reunions/nouvelle/",
+        governance_views.meeting_edit,
+        name="meeting_create",
+    ),
+    path(
+        f"{GOVERNANCE}reunions/<int:meeting_pk>/modifier/",
+        governance_views.meeting_edit,
+        name="meeting_edit",
+    ),
+    path(f"{GOVERNANCE}chartes/nouvelle/", governance_views.charter_edit, name="charter_create"),
+    path(
+        f"{GOVERNANCE}chartes/<int:pk>/modifier/",
+        governance_views.charter_edit,
+        name="charter_edit",
+    ),
+    path(
+        f"{GOVERNANCE}chartes/<int:pk>/signataires/nouveau/",
+        governance_views.signatory_create,
+        name="signatory_create",
+    ),
 ]

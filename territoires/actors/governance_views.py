@@ -1,0 +1,185 @@
+"""A territory's governance (issue 20): its bodies, their members, meetings and decisions,
+its charters and their signatories. Thin: parse, call a service, render."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from territoires.actors import selectors, services
+from territoires.actors.forms import (
+    BodyMemberForm,
+    CharterForm,
+    DecisionFormSet,
+    GovernanceBodyForm,
+    MeetingForm,
+    SignatoryForm,
+)
+from territoires.actors.models import (
+    BodyMember,
+    Charter,
+    GovernanceBody,
+    Meeting,
+    Organisation,
+    Person,
+    Signatory,
+)
+from territoires.actors.views import _save
+from territoires.core.permissions import require_perm
+from territoires.territories.selectors import territory_or_404
+
+EDIT = "actors.edit_actors"
+
+
+def _team_page(territory):
+    return reverse(
+        "territory_actors:governance", args=[territory.kind, territory.code, territory.slug]
+    )
+
+
+def _edit(request, kind, code):
+    territory = territory_or_404(kind, code)
+    require_perm(request.user, EDIT, territory)
+    return territory
+
+
+def _page(request, territory, form, title, formset=None):
+    return render(
+        request,
+        "actors/governance/form.html",
+        {
+            "territory": territory,
+            "form": form,
+            "formset": formset,
+            "title": title,
+            "back": _team_page(territory),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _saved(request, territory, message):
+    messages.success(request, message)
+    return redirect(_team_page(territory))
+
+
+@require_GET
+def governance(request, kind, code, slug):
+    territory = territory_or_404(kind, code)
+    require_perm(request.user, "actors.view_actors", territory)
+    return render(
+        request,
+        "actors/governance/team.html",
+        {
+            "territory": territory,
+            "bodies": selectors.governance_bodies(territory, published_only=False),
+            "charters": selectors.charters(territory),
+            "can_edit": request.user.has_perm(EDIT, territory),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def body_edit(request, kind, code, slug, pk=None):
+    territory = _edit(request, kind, code)
+    body = (
+        get_object_or_404(GovernanceBody, pk=pk, territory=territory)
+        if pk
+        else GovernanceBody(territory=territory)
+    )
+    form = GovernanceBodyForm(request.POST or None, instance=body)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _save(form, lambda: services.save_governance(form.instance, by=request.user), request)
+    ):
+        return _saved(request, territory, _("Instance enregistrée."))
+    return _page(request, territory, form, _("Une instance de gouvernance"))
+
+
+@require_http_methods(["GET", "POST"])
+def member_create(request, kind, code, slug, pk):
+    territory = _edit(request, kind, code)
+    body = get_object_or_404(GovernanceBody, pk=pk, territory=territory)
+    form = BodyMemberForm(
+        request.POST or None,
+        instance=BodyMember(body=body),
+        organisations=Organisation.objects.order_by("name", "pk"),
+        people=Person.objects.select_related("organisation"),
+    )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _save(form, lambda: services.save_governance(form.instance, by=request.user), request)
+    ):
+        return _saved(request, territory, _("Membre enregistré."))
+    return _page(request, territory, form, _("Un membre de %(name)s") % {"name": body.name})
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_edit(request, kind, code, slug, pk=None, meeting_pk=None):
+    territory = _edit(request, kind, code)
+    if meeting_pk:
+        meeting = get_object_or_404(Meeting, pk=meeting_pk, body__territory=territory)
+    else:
+        meeting = Meeting(body=get_object_or_404(GovernanceBody, pk=pk, territory=territory))
+    form = MeetingForm(request.POST or None, instance=meeting)
+    formset = DecisionFormSet(request.POST or None, instance=meeting, prefix="decisions")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        decisions = [
+            (item.instance, item in formset.deleted_forms)
+            for item in formset.forms
+            if item.has_changed() or item.instance.pk
+        ]
+        if _save(
+            form,
+            lambda: services.save_meeting(form.instance, decisions, by=request.user),
+            request,
+        ):
+            return _saved(request, territory, _("Réunion enregistrée."))
+    return _page(
+        request,
+        territory,
+        form,
+        _("Une réunion de %(name)s") % {"name": meeting.body.name},
+        formset=formset,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def charter_edit(request, kind, code, slug, pk=None):
+    territory = _edit(request, kind, code)
+    charter = (
+        get_object_or_404(Charter, pk=pk, territory=territory)
+        if pk
+        else Charter(territory=territory)
+    )
+    form = CharterForm(request.POST or None, instance=charter)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _save(form, lambda: services.save_governance(form.instance, by=request.user), request)
+    ):
+        return _saved(request, territory, _("Charte enregistrée."))
+    return _page(request, territory, form, _("Une charte"))
+
+
+@require_http_methods(["GET", "POST"])
+def signatory_create(request, kind, code, slug, pk):
+    territory = _edit(request, kind, code)
+    charter = get_object_or_404(Charter, pk=pk, territory=territory)
+    form = SignatoryForm(
+        request.POST or None,
+        instance=Signatory(charter=charter),
+        organisations=Organisation.objects.order_by("name", "pk"),
+    )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _save(form, lambda: services.save_governance(form.instance, by=request.user), request)
+    ):
+        return _saved(request, territory, _("Signataire enregistré."))
+    return _page(
+        request, territory, form, _("Un signataire de %(title)s") % {"title": charter.title}
+    )
