@@ -193,3 +193,40 @@ def test_the_portrait_shows_a_body_once_added(client, bob, town):
     page = client.get(commune("06084").get_absolute_url()).text
     assert "Conseil participatif" in page and "Séance publique" in page
     assert "Séance interne" not in page  # visitors see published meetings only
+
+
+def test_a_meeting_s_decisions_are_edited_and_removed_with_it(client, bob, copil, town):
+    meeting = Meeting.objects.create(body=copil, date=D(2026, 3, 1), title="Séance")
+    kept = Decision.objects.create(meeting=meeting, text="Adopter le plan")
+    gone = Decision.objects.create(meeting=meeting, text="Reporter l'étude")
+    client.force_login(bob)
+    response = client.post(
+        _url(town, f"reunions/{meeting.pk}/modifier/"),
+        {
+            "date": "2026-03-01",
+            "title": "Séance plénière",
+            "decisions-TOTAL_FORMS": "2",
+            "decisions-INITIAL_FORMS": "2",
+            "decisions-0-id": kept.pk,
+            "decisions-0-text": "Adopter le plan",
+            "decisions-0-status": "rejetee",
+            "decisions-1-id": gone.pk,
+            "decisions-1-text": "Reporter l'étude",
+            "decisions-1-status": "adoptee",
+            "decisions-1-DELETE": "on",
+        },
+    )
+    assert response.status_code == 302
+    assert list(Decision.objects.values_list("text", "status")) == [("Adopter le plan", "rejetee")]
+    assert Meeting.objects.get().title == "Séance plénière"
+
+
+def test_a_body_s_changes_are_in_the_territory_s_history(town):
+    from auditlog.models import LogEntry
+
+    body = services.save_governance(GovernanceBody(territory=town, name="Conseil scientifique"))
+    services.save_governance(
+        BodyMember(body=body, organisation=OrganisationFactory(), role="membre")
+    )
+    entries = LogEntry.objects.filter(additional_data__territory=town.pk)
+    assert {entry.content_type.model for entry in entries} >= {"governancebody", "bodymember"}
