@@ -2,7 +2,17 @@ from django import forms
 from django.contrib import admin
 from rules.contrib.admin import ObjectPermissionsModelAdmin
 
-from territoires.actors.models import Category, Organisation, Person, Relation
+from territoires.actors.models import (
+    BodyMember,
+    Category,
+    Charter,
+    GovernanceBody,
+    Meeting,
+    Organisation,
+    Person,
+    Relation,
+    Signatory,
+)
 
 
 @admin.register(Category)
@@ -55,3 +65,41 @@ class RelationAdmin(ObjectPermissionsModelAdmin):
     list_display = ["source_organisation", "kind", "target_organisation", "started_on", "ended_on"]
     list_filter = ["kind"]
     autocomplete_fields = ["source_organisation", "target_organisation"]
+
+
+# Governance: the team edits it from the territory's pages; staff see it whole here.
+class BodyMemberInline(admin.TabularInline):
+    model = BodyMember
+    extra = 0
+    autocomplete_fields = ["organisation"]
+    raw_id_fields = ["person"]
+
+
+class MeetingInline(admin.TabularInline):
+    model = Meeting
+    extra = 0
+    fields = ["date", "title", "published"]
+    show_change_link = False
+
+
+@admin.register(GovernanceBody)
+class GovernanceBodyAdmin(ObjectPermissionsModelAdmin):
+    list_display = ["name", "kind", "territory", "created_on", "ended_on"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+    autocomplete_fields = ["territory"]
+    inlines = [BodyMemberInline, MeetingInline]
+
+
+class SignatoryInline(admin.TabularInline):
+    model = Signatory
+    extra = 0
+    autocomplete_fields = ["organisation"]
+
+
+@admin.register(Charter)
+class CharterAdmin(ObjectPermissionsModelAdmin):
+    list_display = ["title", "territory", "adopted_on"]
+    search_fields = ["title"]
+    autocomplete_fields = ["territory"]
+    inlines = [SignatoryInline]

@@ -25,6 +25,17 @@ def edits_a_territory_of(user, organisation):
 rules.add_perm("actors.edit_organisation", edits_a_territory_of | is_staff)
 # The admin (staff only) asks for model-level permissions, with obj=None.
 rules.add_perm("actors", is_staff)
-for model in ("category", "organisation", "person", "relation"):
+for model in (
+    "category",
+    "organisation",
+    "person",
+    "relation",
+    "governancebody",
+    "bodymember",
+    "meeting",
+    "decision",
+    "charter",
+    "signatory",
+):
     for action in ("view", "add", "change", "delete"):
         rules.add_perm(f"actors.{action}_{model}", is_staff)

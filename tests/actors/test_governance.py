@@ -230,3 +230,15 @@ def test_a_body_s_changes_are_in_the_territory_s_history(town):
     )
     entries = LogEntry.objects.filter(additional_data__territory=town.pk)
     assert {entry.content_type.model for entry in entries} >= {"governancebody", "bodymember"}
+
+
+def test_staff_open_bodies_and_charters_in_the_admin(client, sam, copil, town):
+    charter = Charter.objects.create(territory=town, title="Charte")
+    client.force_login(sam)
+    for url in (
+        "/admin/actors/governancebody/add/",
+        f"/admin/actors/governancebody/{copil.pk}/change/",
+        "/admin/actors/charter/add/",
+        f"/admin/actors/charter/{charter.pk}/change/",
+    ):
+        assert client.get(url).status_code == 200, url
