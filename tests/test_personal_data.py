@@ -129,6 +129,13 @@ ALLOWED = {
     ("actors.NetworkAnalysis", "data"): (
         "organisations' ids, names and metrics, and counts of team roles: no person's data"
     ),
+    # actors: a territory's governance, written by its team, attributed to no account (the
+    # members are organisations or people, whose data `actors` registers)
+    ("actors.GovernanceBody", "name"): "the name of a governance body",
+    ("actors.GovernanceBody", "mandate"): "what a body is mandated to do",
+    ("actors.Meeting", "minutes"): "a body's minutes, the team's account of a meeting",
+    ("actors.Decision", "text"): "a decision taken by a body",
+    ("actors.Charter", "summary"): "what a charter commits its signatories to",
     # territories: the official registry
     ("territories.Territory", "name"): "a territory's official (or project) name",
     ("territories.TerritoryShape", "wkb"): "a territory's outline",

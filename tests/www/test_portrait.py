@@ -63,8 +63,9 @@ def test_a_visitor_costs_few_queries(client, town, django_assert_max_num_queries
     if cached:
         visit(client, town)
     # Cached: the territory and its versions, nothing else; uncached: a query or two a section
-    # (the actors': the initiatives' contacts, and the organisations registered there).
-    with django_assert_max_num_queries(2 if cached else 19):
+    # (the actors': the initiatives' contacts, the organisations registered there, the
+    # governance bodies and the charters).
+    with django_assert_max_num_queries(2 if cached else 21):
         visit(client, town)
 
 
@@ -73,7 +74,7 @@ def test_the_team_costs_few_queries(client, bob, town, django_assert_max_num_que
         InitiativeFactory(published=True)
     client.force_login(bob)
     # The visitor's, plus the session, the user and their role.
-    with django_assert_max_num_queries(21):
+    with django_assert_max_num_queries(22):
         visit(client, town)
 
 
