@@ -80,22 +80,33 @@ def governance(request, kind, code, slug):
     )
 
 
-@require_http_methods(["GET", "POST"])
-def body_edit(request, kind, code, slug, pk=None):
-    territory = _edit(request, kind, code)
-    body = (
-        get_object_or_404(GovernanceBody, pk=pk, territory=territory)
-        if pk
-        else GovernanceBody(territory=territory)
+def _edit_own(request, territory, model, form_class, pk, saved, title):
+    """A body or a charter of the territory, new or changed, through the same service."""
+    instance = (
+        get_object_or_404(model, pk=pk, territory=territory) if pk else model(territory=territory)
     )
-    form = GovernanceBodyForm(request.POST or None, instance=body)
+    form = form_class(request.POST or None, instance=instance)
     if (
         request.method == "POST"
         and form.is_valid()
         and _save(form, lambda: services.save_governance(form.instance, by=request.user), request)
     ):
-        return _saved(request, territory, _("Instance enregistrée."))
-    return _page(request, territory, form, _("Une instance de gouvernance"))
+        return _saved(request, territory, saved)
+    return _page(request, territory, form, title)
+
+
+@require_http_methods(["GET", "POST"])
+def body_edit(request, kind, code, slug, pk=None):
+    territory = _edit(request, kind, code)
+    return _edit_own(
+        request,
+        territory,
+        GovernanceBody,
+        GovernanceBodyForm,
+        pk,
+        _("Instance enregistrée."),
+        _("Une instance de gouvernance"),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -150,19 +161,9 @@ def meeting_edit(request, kind, code, slug, pk=None, meeting_pk=None):
 @require_http_methods(["GET", "POST"])
 def charter_edit(request, kind, code, slug, pk=None):
     territory = _edit(request, kind, code)
-    charter = (
-        get_object_or_404(Charter, pk=pk, territory=territory)
-        if pk
-        else Charter(territory=territory)
+    return _edit_own(
+        request, territory, Charter, CharterForm, pk, _("Charte enregistrée."), _("Une charte")
     )
-    form = CharterForm(request.POST or None, instance=charter)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _save(form, lambda: services.save_governance(form.instance, by=request.user), request)
-    ):
-        return _saved(request, territory, _("Charte enregistrée."))
-    return _page(request, territory, form, _("Une charte"))
 
 
 @require_http_methods(["GET", "POST"])
