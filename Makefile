@@ -6,6 +6,9 @@ STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-10)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/territoires
+# The suite runs in parallel (pytest-xdist), one process per core up to four: each worker
+# has its own database and imports its own sample, which more workers would not repay.
+TEST_WORKERS ?= $(shell n=$$(nproc); [ $$n -gt 4 ] && n=4; echo $$n)
 
 .PHONY: install run serve dev test test-sqlite test-postgres test-scale scale-check lint format bench verify chromium messages
 
@@ -47,12 +50,12 @@ format: install
 test: install chromium lint test-sqlite test-postgres test-scale
 
 test-sqlite: install
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS)
 
 # Runs the suite again on PostgreSQL when one answers (starting the local cluster if needed).
 test-postgres: install
 	@if scripts/postgres-available; then \
-		DATABASE_URL=$(PG_URL) $(BIN)/pytest; \
+		DATABASE_URL=$(PG_URL) $(BIN)/pytest -n $(TEST_WORKERS); \
 	else \
 		echo "NOTICE: no PostgreSQL at 127.0.0.1:5432 — the PostgreSQL run is skipped."; \
 	fi
