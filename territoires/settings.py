@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "territoires.territories",
     "territoires.initiatives",
     "territoires.actors",
+    "territoires.controversies",
     "territoires.www",
 ]
 

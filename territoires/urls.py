@@ -10,6 +10,7 @@ urlpatterns = [
     path("territoires/", include("territoires.territories.urls")),
     path("territoires/", include("territoires.accounts.team_urls")),
     path("territoires/", include("territoires.actors.territory_urls")),
+    path("territoires/", include("territoires.controversies.urls")),
     path("territoires/", include("territoires.initiatives.portrait_urls")),
     path("comptes/", include("territoires.accounts.urls")),
     path("initiatives/", include("territoires.initiatives.urls")),

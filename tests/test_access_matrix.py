@@ -79,6 +79,29 @@ class World:
 
         return Charter.objects.create(territory=self.town, title="Charte des partenaires")
 
+    def controversy(self, suffix=""):
+        """A private controversy's address (with a summary, ready to be published)."""
+        from territoires.controversies.models import Controversy
+
+        controversy = Controversy.objects.create(
+            territory=self.town, subject="Le parc éolien", summary="Deux positions."
+        )
+        return self.territory(f"controverses/{controversy.pk}/{suffix}")
+
+    def position(self, suffix):
+        from territoires.controversies.models import Controversy
+
+        controversy = Controversy.objects.create(territory=self.town, subject="Le parc éolien")
+        position = controversy.positions.create(label="Pour")
+        return self.territory(f"controverses/{controversy.pk}/positions/{position.pk}/{suffix}")
+
+    def venue(self, suffix):
+        from territoires.controversies.models import Controversy
+
+        controversy = Controversy.objects.create(territory=self.town, subject="Le parc éolien")
+        venue = controversy.venues.create(label="Conseil participatif")
+        return self.territory(f"controverses/{controversy.pk}/lieux/{venue.pk}/{suffix}")
+
     def key_figure(self) -> KeyFigure:
         return KeyFigure.objects.create(
             territory=self.town, label="Repas", value=1, year=2020, source="Commune"
@@ -247,6 +270,57 @@ MATRIX: dict[str, Row] = {
         lambda w: w.territory("acteurs/importer/modele-organisations.csv"), get=TEAM_EDIT
     ),
     "territory_actors:export": Row(lambda w: w.territory("acteurs/personnes.csv"), get=TEAM_READ),
+    # controversies: the log is the team's (visitors see published summaries only), its
+    # contributors write it, its admins publish a summary
+    "controversies:list": Row(lambda w: w.territory("controverses/")),
+    "controversies:create": Row(
+        lambda w: w.territory("controverses/nouvelle/"),
+        get=TEAM_EDIT,
+        post=TEAM_EDIT,
+        data=lambda w: {"subject": "Le parc éolien", "edit_version": 0},
+    ),
+    "controversies:detail": Row(lambda w: w.controversy(), get=TEAM_READ, hidden=True),
+    "controversies:edit": Row(
+        lambda w: w.controversy("modifier/"),
+        get=TEAM_EDIT,
+        post=TEAM_EDIT,
+        data=lambda w: {"subject": "Le parc éolien", "edit_version": 1},
+    ),
+    "controversies:delete": Row(lambda w: w.controversy("supprimer/"), get=None, post=TEAM_EDIT),
+    "controversies:state": Row(
+        lambda w: w.controversy("publication/"),
+        get=None,
+        post=TEAM_ADMIN,
+        data=lambda w: {"transition": "publish"},
+    ),
+    "controversies:position_create": Row(
+        lambda w: w.controversy("positions/nouvelle/"),
+        get=TEAM_EDIT,
+        post=TEAM_EDIT,
+        data=lambda w: {"label": "Pour", "order": 1},
+    ),
+    "controversies:position_edit": Row(
+        lambda w: w.position("modifier/"),
+        get=TEAM_EDIT,
+        post=TEAM_EDIT,
+        data=lambda w: {"label": "Pour", "order": 1},
+    ),
+    "controversies:position_delete": Row(
+        lambda w: w.position("supprimer/"), get=None, post=TEAM_EDIT
+    ),
+    "controversies:venue_create": Row(
+        lambda w: w.controversy("lieux/nouveau/"),
+        get=TEAM_EDIT,
+        post=TEAM_EDIT,
+        data=lambda w: {"label": "Conseil participatif"},
+    ),
+    "controversies:venue_edit": Row(
+        lambda w: w.venue("modifier/"),
+        get=TEAM_EDIT,
+        post=TEAM_EDIT,
+        data=lambda w: {"label": "Conseil participatif"},
+    ),
+    "controversies:venue_delete": Row(lambda w: w.venue("supprimer/"), get=None, post=TEAM_EDIT),
     # actors' governance: the team reads, contributors and admins edit
     "territory_actors:governance": Row(
         lambda w: w.territory("acteurs/gouvernance/"), get=TEAM_READ

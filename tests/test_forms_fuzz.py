@@ -51,6 +51,15 @@ from territoires.actors.forms import (
     RelationForm,
     SignatoryForm,
 )
+from territoires.actors.models import Meeting, Organisation
+from territoires.controversies.forms import (
+    ArgumentForm,
+    ArgumentFormSet,
+    ControversyForm,
+    PositionForm,
+    VenueForm,
+)
+from territoires.controversies.models import Controversy
 from territoires.core.search_form import SearchForm
 from territoires.initiatives.forms import (
     ContactForm,
@@ -366,6 +375,10 @@ FORMS = {
     DecisionForm: lambda d, f, c: DecisionForm(d),
     CharterForm: lambda d, f, c: CharterForm(d),
     SignatoryForm: lambda d, f, c: SignatoryForm(d),
+    ControversyForm: lambda d, f, c: ControversyForm(d, instance=Controversy(territory=c.town)),
+    PositionForm: lambda d, f, c: PositionForm(d, organisations=Organisation.objects.all()),
+    ArgumentForm: lambda d, f, c: ArgumentForm(d),
+    VenueForm: lambda d, f, c: VenueForm(d, meetings=Meeting.objects.all()),
 }
 # Forms fuzzed through others: a mixin, and Django's bases of the accounts' forms.
 THROUGH_OTHERS = {PhotoFields, AuthenticationForm, BaseUserCreationForm}
@@ -433,12 +446,22 @@ def _portrait_of(cast):
 
 def _organisation(cast):
     """An organisation of the town, the same for every example."""
-    from territoires.actors.models import Organisation
     from tests.actors.factories import OrganisationFactory
 
     return Organisation.objects.filter(territories=cast.town).first() or OrganisationFactory(
         territories=[cast.town]
     )
+
+
+def _controversy(cast):
+    """A controversy of the town, the same for every example."""
+    return Controversy.objects.filter(territory=cast.town).first() or Controversy.objects.create(
+        territory=cast.town, subject="Le parc éolien"
+    )
+
+
+def _controversy_address(cast, part):
+    return _portrait(cast.town, f"controverses/{_controversy(cast).pk}/{part}")
 
 
 def _initiative_forms(cast, initiative):
@@ -520,6 +543,29 @@ VIEWS = {
         "bob",
         lambda c: _portrait(c.town, "acteurs/importer"),
         lambda c: (ImportForm(),),
+    ),
+    "new controversy": (
+        "bob",
+        lambda c: _portrait(c.town, "controverses/nouvelle"),
+        lambda c: (ControversyForm(instance=Controversy(territory=c.town)),),
+    ),
+    "controversy": (
+        "bob",
+        lambda c: _controversy_address(c, "modifier"),
+        lambda c: (ControversyForm(instance=_controversy(c)),),
+    ),
+    "position": (
+        "bob",
+        lambda c: _controversy_address(c, "positions/nouvelle"),
+        lambda c: (
+            PositionForm(organisations=Organisation.objects.all()),
+            ArgumentFormSet(prefix="arguments"),
+        ),
+    ),
+    "venue": (
+        "bob",
+        lambda c: _controversy_address(c, "lieux/nouveau"),
+        lambda c: (VenueForm(meetings=Meeting.objects.all()),),
     ),
     "login": (None, lambda c: "/comptes/connexion/", lambda c: (EmailAuthenticationForm(),)),
     "signup": (None, lambda c: "/comptes/inscription/", lambda c: (SignupForm(),)),

@@ -136,6 +136,15 @@ ALLOWED = {
     ("actors.Meeting", "minutes"): "a body's minutes, the team's account of a meeting",
     ("actors.Decision", "text"): "a decision taken by a body",
     ("actors.Charter", "summary"): "what a charter commits its signatories to",
+    # The controversies log: the team's account of a disagreement between organisations
+    # (positions are held by organisations, people are never named in it); who wrote what
+    # is in the history, whose entries the accounts' registry covers.
+    ("controversies.Controversy", "context"): "where a territory's controversy comes from",
+    ("controversies.Controversy", "decided"): "what the territory decided about it",
+    ("controversies.Controversy", "open_points"): "what stays open in it",
+    ("controversies.Controversy", "summary"): "the summary the team publishes",
+    ("controversies.Argument", "text"): "an argument of a position held by organisations",
+    ("controversies.Venue", "outcome"): "what came out of a meeting or workshop about it",
     # territories: the official registry
     ("territories.Territory", "name"): "a territory's official (or project) name",
     ("territories.TerritoryShape", "wkb"): "a territory's outline",

@@ -64,8 +64,8 @@ def test_a_visitor_costs_few_queries(client, town, django_assert_max_num_queries
         visit(client, town)
     # Cached: the territory and its versions, nothing else; uncached: a query or two a section
     # (the actors': the initiatives' contacts, the organisations registered there, the
-    # governance bodies and the charters).
-    with django_assert_max_num_queries(2 if cached else 21):
+    # governance bodies and the charters; the controversies' published summaries).
+    with django_assert_max_num_queries(2 if cached else 22):
         visit(client, town)
 
 
@@ -74,7 +74,7 @@ def test_the_team_costs_few_queries(client, bob, town, django_assert_max_num_que
         InitiativeFactory(published=True)
     client.force_login(bob)
     # The visitor's, plus the session, the user and their role.
-    with django_assert_max_num_queries(22):
+    with django_assert_max_num_queries(23):
         visit(client, town)
 
 
