@@ -270,6 +270,10 @@ MATRIX: dict[str, Row] = {
         lambda w: w.territory("acteurs/importer/modele-organisations.csv"), get=TEAM_EDIT
     ),
     "territory_actors:export": Row(lambda w: w.territory("acteurs/personnes.csv"), get=TEAM_READ),
+    # The commune's elected officials from the national register: its admins decide.
+    "territory_actors:officials": Row(
+        lambda w: w.territory("acteurs/elus/"), get=TEAM_ADMIN, post=TEAM_ADMIN
+    ),
     # controversies: the log is the team's (visitors see published summaries only), its
     # contributors write it, its admins publish a summary
     "controversies:list": Row(lambda w: w.territory("controverses/")),

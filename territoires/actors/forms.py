@@ -200,3 +200,14 @@ class SignatoryForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if organisations is not None:
             self.fields["organisation"].queryset = organisations
+
+
+class OfficialsForm(forms.Form):
+    show_names = forms.BooleanField(
+        label=_("Montrer leurs noms aux visiteurs"),
+        required=False,
+        help_text=_(
+            "Les noms et fonctions des élus sont publiés par l'État (Répertoire national des "
+            "élus). Décoché, les visiteurs ne voient que la fonction ; l'équipe voit les noms."
+        ),
+    )

@@ -208,6 +208,13 @@ class Person(models.Model):
     email_public = models.BooleanField(_("courriel public"), default=False)
     phone = models.CharField(_("téléphone"), max_length=30, blank=True)
     phone_public = models.BooleanField(_("téléphone public"), default=False)
+    since = models.DateField(_("en fonction depuis le"), null=True, blank=True)
+    source = models.CharField(
+        _("source"),
+        max_length=255,
+        blank=True,
+        help_text=_("Vide quand l'équipe l'a saisie ; le registre d'où elle vient sinon."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -2,12 +2,15 @@
 
 import rules
 
-from territoires.accounts.rules import is_contributor, is_reader, is_staff
+from territoires.accounts.rules import is_contributor, is_reader, is_staff, is_territory_admin
 
 # A territory's actors: its contributors and admins add and edit them, its team reads the
 # list with what people keep private.
 rules.add_perm("actors.edit_actors", is_contributor | is_staff)
 rules.add_perm("actors.view_actors", is_reader | is_staff)
+# Bringing the commune's elected officials in from the national register is the admins'
+# decision (personal data of people who did not ask for it).
+rules.add_perm("actors.import_officials", is_territory_admin | is_staff)
 
 
 @rules.predicate

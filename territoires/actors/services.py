@@ -12,10 +12,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from territoires.actors import selectors, tabular, tasks
+from territoires.actors import officials, selectors, tabular, tasks
 from territoires.actors.enums import OrganisationKind, RelationKind
 from territoires.actors.models import Category, Organisation, Person, Relation
 from territoires.core.enums import TeamRole
+from territoires.territories import cog
 from territoires.territories.enums import TerritoryKind
 from territoires.territories.models import Territory
 from territoires.territories.normalize import search_key
@@ -623,3 +624,101 @@ def save_meeting(meeting, decisions, *, by=None):
         decision.full_clean()
         decision.save()
     return meeting
+
+
+# --- Elected officials from the national register (actors/officials.py) ----------------
+
+REGISTER_NAME = "Répertoire national des élus"
+
+
+@dataclass
+class OfficialsReport:
+    """What importing a commune's officials did, to tell the admin who asked for it."""
+
+    organisation: Organisation
+    source: str
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+
+
+def register_source() -> str:
+    return f"{REGISTER_NAME}, {cog.source_version()}"
+
+
+def commune_authority(territory) -> Organisation:
+    """The commune as an organisation of its territory (made the first time it is needed)."""
+    name = f"Commune de {territory.name}"  # data, in French whatever the admin's language
+    organisation = Organisation.objects.filter(
+        territories=territory, kind=OrganisationKind.LOCAL_AUTHORITY, name=name
+    ).first()
+    if organisation is None:
+        organisation = Organisation.objects.create(
+            name=name, kind=OrganisationKind.LOCAL_AUTHORITY, source=register_source()
+        )
+        organisation.territories.add(territory)
+    return organisation
+
+
+def registered_officials(territory, directory=None) -> list[officials.Official]:
+    """The commune's officials in the register (ValidationError for another kind of
+    territory, or a register the package does not hold as expected)."""
+    if territory.kind != TerritoryKind.COMMUNE:
+        raise ValidationError(_("Le répertoire des élus municipaux ne concerne que les communes."))
+    try:
+        return officials.officials_of(directory or cog.default_source_dir(), territory.code)
+    except officials.RegisterError as error:
+        raise ValidationError(str(error)) from None
+
+
+@transaction.atomic
+def import_elected_officials(
+    territory, found: list[officials.Official], *, show_names: bool, by=None
+) -> OfficialsReport:
+    """Bring the commune's elected officials `found` in the register (registered_officials)
+    in, asked for by an admin: their name, function and its start date, the register's
+    version as the source. Run again, it refreshes them and says what changed; people the
+    team entered are never touched."""
+    if not found:
+        raise ValidationError(_("Le répertoire ne compte aucun élu pour cette commune."))
+    organisation = commune_authority(territory)
+    source = register_source()
+    report = OfficialsReport(organisation, source)
+    kept = {
+        person.name: person
+        for person in organisation.people.filter(source__startswith=REGISTER_NAME)
+    }
+    for official in found:
+        person = kept.pop(official.name, None)
+        if person is None:
+            Person.objects.create(
+                organisation=organisation,
+                name=official.name,
+                consent_to_name=show_names,
+                role=official.role,
+                team_role=TeamRole.ELECTED,
+                since=official.since,
+                source=source,
+                created_by=by if by is not None and by.is_authenticated else None,
+            )
+            report.added.append(f"{official.name}, {official.role}")
+            continue
+        before = (person.role, person.since)
+        if before != (official.role, official.since):
+            report.changed.append(
+                _("%(name)s : %(before)s → %(after)s")
+                % {"name": official.name, "before": person.role, "after": official.role}
+                if person.role != official.role
+                else _("%(name)s : en fonction depuis le %(date)s")
+                % {"name": official.name, "date": f"{official.since:%d/%m/%Y}"}
+            )
+        else:
+            report.unchanged += 1
+        person.role, person.since, person.source = official.role, official.since, source
+        person.consent_to_name = show_names
+        person.save()
+    for person in kept.values():
+        report.removed.append(f"{person.name}, {person.role}")
+        person.delete()
+    return report

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from territoires.actors import data_views, governance_views, network_views, views
+from territoires.actors import data_views, governance_views, network_views, officials_views, views
 
 TERRITORY = "<str:kind>/<code:code>-<slug:slug>/"
 
@@ -28,6 +28,7 @@ urlpatterns += [
         name="import_template",
     ),
     path(f"{TERRITORY}acteurs/<slug:file>.csv", data_views.export_actors, name="export"),
+    path(f"{TERRITORY}acteurs/elus/", officials_views.elected_officials, name="officials"),
 ]
 
 # Governance (governance_views.py): bodies, members, meetings, charters, signatories.

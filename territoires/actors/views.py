@@ -13,6 +13,7 @@ from territoires.actors.forms import OrganisationForm, PersonForm, RelationForm
 from territoires.actors.models import Organisation, Person, Relation
 from territoires.actors.selectors import EDIT_ORGANISATION
 from territoires.core.permissions import require_perm
+from territoires.territories.enums import TerritoryKind
 from territoires.territories.selectors import territory_or_404
 
 
@@ -50,6 +51,8 @@ def territory_list(request, kind, code, slug):
             "territory": territory,
             "organisations": selectors.team_organisations(territory),
             "can_edit": request.user.has_perm("actors.edit_actors", territory),
+            "can_import_officials": territory.kind == TerritoryKind.COMMUNE
+            and request.user.has_perm("actors.import_officials", territory),
         },
     )
 
