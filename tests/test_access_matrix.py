@@ -79,6 +79,11 @@ class World:
 
         return Charter.objects.create(territory=self.town, title="Charte des partenaires")
 
+    def chain(self):
+        from territoires.actors.models import Chain
+
+        return Chain.objects.create(territory=self.town, name="Construire sobre")
+
     def controversy(self, suffix=""):
         """A private controversy's address (with a summary, ready to be published)."""
         from territoires.controversies.models import Controversy
@@ -270,6 +275,33 @@ MATRIX: dict[str, Row] = {
         lambda w: w.territory("acteurs/importer/modele-organisations.csv"), get=TEAM_EDIT
     ),
     "territory_actors:export": Row(lambda w: w.territory("acteurs/personnes.csv"), get=TEAM_READ),
+    # Chains of actors: the team reads, contributors and admins edit.
+    "territory_actors:chains": Row(lambda w: w.territory("acteurs/chaines/"), get=TEAM_READ),
+    "territory_actors:chain_create": Row(
+        lambda w: w.territory("acteurs/chaines/nouvelle/"),
+        get=TEAM_EDIT,
+        post=TEAM_EDIT,
+        data=lambda w: {
+            "name": "Construire sobre",
+            "links-TOTAL_FORMS": 0,
+            "links-INITIAL_FORMS": 0,
+        },
+    ),
+    "territory_actors:chain_edit": Row(
+        lambda w: w.territory(f"acteurs/chaines/{w.chain().pk}/modifier/"),
+        get=TEAM_EDIT,
+        post=TEAM_EDIT,
+        data=lambda w: {
+            "name": "Construire sobre",
+            "links-TOTAL_FORMS": 0,
+            "links-INITIAL_FORMS": 0,
+        },
+    ),
+    "territory_actors:chain_delete": Row(
+        lambda w: w.territory(f"acteurs/chaines/{w.chain().pk}/supprimer/"),
+        get=None,
+        post=TEAM_EDIT,
+    ),
     # The commune's elected officials from the national register: its admins decide.
     "territory_actors:officials": Row(
         lambda w: w.territory("acteurs/elus/"), get=TEAM_ADMIN, post=TEAM_ADMIN

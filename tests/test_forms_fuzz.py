@@ -41,6 +41,9 @@ from territoires.accounts.forms import (
 from territoires.actors.admin import OrganisationAdminForm
 from territoires.actors.forms import (
     BodyMemberForm,
+    ChainForm,
+    ChainLinkForm,
+    ChainLinkFormSet,
     CharterForm,
     DecisionForm,
     GovernanceBodyForm,
@@ -377,6 +380,8 @@ FORMS = {
     CharterForm: lambda d, f, c: CharterForm(d),
     SignatoryForm: lambda d, f, c: SignatoryForm(d),
     OfficialsForm: lambda d, f, c: OfficialsForm(d),
+    ChainForm: lambda d, f, c: ChainForm(d),
+    ChainLinkForm: lambda d, f, c: ChainLinkForm(d, organisations=Organisation.objects.all()),
     ControversyForm: lambda d, f, c: ControversyForm(d, instance=Controversy(territory=c.town)),
     PositionForm: lambda d, f, c: PositionForm(d, organisations=Organisation.objects.all()),
     ArgumentForm: lambda d, f, c: ArgumentForm(d),
@@ -545,6 +550,16 @@ VIEWS = {
         "bob",
         lambda c: _portrait(c.town, "acteurs/importer"),
         lambda c: (ImportForm(),),
+    ),
+    "chain": (
+        "bob",
+        lambda c: _portrait(c.town, "acteurs/chaines/nouvelle"),
+        lambda c: (
+            ChainForm(),
+            ChainLinkFormSet(
+                prefix="links", form_kwargs={"organisations": Organisation.objects.all()}
+            ),
+        ),
     ),
     "new controversy": (
         "bob",

@@ -136,6 +136,7 @@ ALLOWED = {
     ("actors.Meeting", "minutes"): "a body's minutes, the team's account of a meeting",
     ("actors.Decision", "text"): "a decision taken by a body",
     ("actors.Charter", "summary"): "what a charter commits its signatories to",
+    ("actors.Chain", "name"): "the name of a chain of actors",
     # The controversies log: the team's account of a disagreement between organisations
     # (positions are held by organisations, people are never named in it); who wrote what
     # is in the history, whose entries the accounts' registry covers.

@@ -5,6 +5,8 @@ from territoires.actors import identifiers
 from territoires.actors.models import (
     BodyMember,
     Category,
+    Chain,
+    ChainLink,
     Charter,
     Decision,
     GovernanceBody,
@@ -211,3 +213,36 @@ class OfficialsForm(forms.Form):
             "élus). Décoché, les visiteurs ne voient que la fonction ; l'équipe voit les noms."
         ),
     )
+
+
+class ChainForm(forms.ModelForm):
+    class Meta:
+        model = Chain
+        fields = ["name", "purpose", "source"]
+
+
+class ChainLinkForm(forms.ModelForm):
+    class Meta:
+        model = ChainLink
+        fields = ["order", "organisation", "category", "role"]
+
+    def __init__(self, *args, organisations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if organisations is not None:
+            self.fields["organisation"].queryset = organisations
+        self.fields["category"].help_text = _(
+            "Quand aucune organisation n'est encore nommée : « architectes », « artisans »…"
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.has_changed() and not (cleaned.get("organisation") or cleaned.get("category")):
+            raise forms.ValidationError(
+                _("Un maillon est une organisation ou une catégorie d'acteurs.")
+            )
+        return cleaned
+
+
+ChainLinkFormSet = forms.inlineformset_factory(
+    Chain, ChainLink, form=ChainLinkForm, extra=3, can_delete=True
+)

@@ -3,6 +3,8 @@
 from territoires.actors.models import (
     BodyMember,
     Category,
+    Chain,
+    ChainLink,
     Charter,
     Decision,
     GovernanceBody,
@@ -48,6 +50,8 @@ def register():
         ),
     )
     history.track(Charter, territory_of=lambda item: item.territory_id)
+    history.track(Chain, territory_of=lambda item: item.territory_id)
+    history.track(ChainLink, territory_of=lambda item: _chain_territory(item.chain_id))
     history.track(
         Signatory,
         territory_of=lambda item: (
@@ -56,6 +60,10 @@ def register():
             .first()
         ),
     )
+
+
+def _chain_territory(chain_id):
+    return Chain.objects.filter(pk=chain_id).values_list("territory_id", flat=True).first()
 
 
 def _body_territory(body_id):

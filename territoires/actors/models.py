@@ -531,3 +531,69 @@ class Signatory(models.Model):
             and self.signed_on < self.charter.adopted_on
         ):
             raise ValidationError({"signed_on": _("Une charte se signe après son adoption.")})
+
+
+class Chain(models.Model):
+    """A chain of actors (seed 003): links that must harmonise their choices for a result,
+    « le promoteur …, l'architecte, son réseau d'artisans et d'entreprises »."""
+
+    territory = models.ForeignKey(
+        "territories.Territory",
+        on_delete=models.CASCADE,
+        related_name="actor_chains",
+        verbose_name=_("territoire"),
+    )
+    name = models.CharField(_("nom"), max_length=200)
+    purpose = models.CharField(_("ce qu'elle doit accomplir ensemble"), max_length=255, blank=True)
+    source = models.CharField(_("source"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("chaîne d'acteurs")
+        verbose_name_plural = _("chaînes d'acteurs")
+        ordering = ["name", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class ChainLink(models.Model):
+    """A link of a chain: an organisation of the territory, or a category of actors when no
+    organisation is named yet (a link the territory still has to find)."""
+
+    chain = models.ForeignKey(Chain, on_delete=models.CASCADE, related_name="links")
+    order = models.PositiveSmallIntegerField(_("rang"), default=0)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="chain_links",
+        verbose_name=_("organisation"),
+    )
+    category = models.ForeignKey(
+        Category,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="chain_links",
+        verbose_name=_("ou une catégorie d'acteurs"),
+    )
+    role = models.CharField(_("rôle dans la chaîne"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("maillon")
+        verbose_name_plural = _("maillons")
+        ordering = ["chain", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(organisation__isnull=False) | Q(category__isnull=False),
+                name="actors_chainlink_names_someone",
+            )
+        ]
+
+    def __str__(self):
+        return str(self.organisation or self.category)
+
+    def clean(self):
+        if self.organisation_id is None and self.category_id is None:
+            raise ValidationError(_("Un maillon est une organisation ou une catégorie d'acteurs."))

@@ -39,6 +39,8 @@ for model in (
     "decision",
     "charter",
     "signatory",
+    "chain",
+    "chainlink",
 ):
     for action in ("view", "add", "change", "delete"):
         rules.add_perm(f"actors.{action}_{model}", is_staff)

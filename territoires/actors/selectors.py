@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 
-from territoires.actors.models import Category, Organisation, Person, Relation
+from territoires.actors.models import Category, Chain, ChainLink, Organisation, Person, Relation
 from territoires.initiatives.enums import PublicationState
 from territoires.initiatives.models import Initiative, InitiativeContact
 
@@ -205,3 +205,57 @@ def charters(territory):
             Prefetch("signatories", queryset=Signatory.objects.select_related("organisation"))
         )
     )
+
+
+@dataclass
+class ChainStep:
+    link: object
+    # For a link named by its category: the territory's organisations of that category.
+    candidates: list = field(default_factory=list)
+
+    @property
+    def missing(self) -> bool:
+        return self.link.organisation_id is None and not self.candidates
+
+
+@dataclass
+class ChainView:
+    chain: object
+    steps: list[ChainStep]
+
+
+def chains(territory) -> list[ChainView]:
+    """The territory's chains of actors, each link with, when it is a category, the
+    organisations of the territory that could hold it (none: a link still to find)."""
+    found = list(
+        Chain.objects.filter(territory=territory).prefetch_related(
+            Prefetch(
+                "links",
+                queryset=ChainLink.objects.select_related("organisation", "category"),
+            )
+        )
+    )
+    by_category: dict[int, list] = {}
+    if any(link.category_id for chain in found for link in chain.links.all()):
+        for organisation in (
+            Organisation.objects.in_territory(territory)
+            .current()
+            .select_related("category")
+            .order_by("name")
+        ):
+            category = organisation.category
+            for key in (category.pk, category.parent_id) if category else ():
+                if key:
+                    by_category.setdefault(key, []).append(organisation)
+    return [
+        ChainView(
+            chain,
+            [
+                ChainStep(
+                    link, [] if link.organisation_id else by_category.get(link.category_id, [])
+                )
+                for link in chain.links.all()
+            ],
+        )
+        for chain in found
+    ]

@@ -722,3 +722,33 @@ def import_elected_officials(
         report.removed.append(f"{person.name}, {person.role}")
         person.delete()
     return report
+
+
+# --- Chains of actors --------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_chain(chain, links, *, by=None):
+    """A chain and its links (ChainLink instances, those with `delete` set are removed), all
+    or nothing; a link's organisation must act in the chain's territory."""
+    chain.full_clean()
+    chain.save()
+    members = Organisation.objects.in_territory(chain.territory)
+    for link, delete in links:
+        if delete:
+            if link.pk:
+                link.delete()
+            continue
+        if link.organisation_id and not members.filter(pk=link.organisation_id).exists():
+            raise ValidationError(
+                _("« %(name)s » n'agit pas dans le territoire.") % {"name": link.organisation}
+            )
+        link.chain = chain
+        link.full_clean()
+        link.save()
+    return chain
+
+
+@transaction.atomic
+def delete_chain(chain, *, by=None) -> None:
+    chain.delete()

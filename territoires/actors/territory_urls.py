@@ -2,7 +2,14 @@
 
 from django.urls import path
 
-from territoires.actors import data_views, governance_views, network_views, officials_views, views
+from territoires.actors import (
+    chain_views,
+    data_views,
+    governance_views,
+    network_views,
+    officials_views,
+    views,
+)
 
 TERRITORY = "<str:kind>/<code:code>-<slug:slug>/"
 
@@ -63,4 +70,13 @@ urlpatterns += [
         governance_views.signatory_create,
         name="signatory_create",
     ),
+]
+
+# Chains of actors (chain_views.py).
+CHAINS = f"{TERRITORY}acteurs/chaines/"
+urlpatterns += [
+    path(CHAINS, chain_views.chains, name="chains"),
+    path(f"{CHAINS}nouvelle/", chain_views.chain_edit, name="chain_create"),
+    path(f"{CHAINS}<int:pk>/modifier/", chain_views.chain_edit, name="chain_edit"),
+    path(f"{CHAINS}<int:pk>/supprimer/", chain_views.chain_delete, name="chain_delete"),
 ]
