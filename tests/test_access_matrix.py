@@ -79,6 +79,12 @@ class World:
 
         return Charter.objects.create(territory=self.town, title="Charte des partenaires")
 
+    def member(self):
+        return self.body().members.create(organisation=self.organisation, role="membre")
+
+    def signatory(self):
+        return self.charter().signatories.create(organisation=self.organisation)
+
     def chain(self):
         from territoires.actors.models import Chain
 
@@ -406,6 +412,28 @@ MATRIX: dict[str, Row] = {
         get=TEAM_EDIT,
         post=TEAM_EDIT,
         data=lambda w: {"organisation": w.organisation.pk},
+    ),
+    "territory_actors:member_edit": Row(
+        lambda w: w.territory(f"acteurs/gouvernance/membres/{w.member().pk}/modifier/"),
+        get=TEAM_EDIT,
+        post=TEAM_EDIT,
+        data=lambda w: {"organisation": w.organisation.pk, "role": "présidente"},
+    ),
+    "territory_actors:member_delete": Row(
+        lambda w: w.territory(f"acteurs/gouvernance/membres/{w.member().pk}/supprimer/"),
+        get=None,
+        post=TEAM_EDIT,
+    ),
+    "territory_actors:signatory_edit": Row(
+        lambda w: w.territory(f"acteurs/gouvernance/signataires/{w.signatory().pk}/modifier/"),
+        get=TEAM_EDIT,
+        post=TEAM_EDIT,
+        data=lambda w: {"organisation": w.organisation.pk},
+    ),
+    "territory_actors:signatory_delete": Row(
+        lambda w: w.territory(f"acteurs/gouvernance/signataires/{w.signatory().pk}/supprimer/"),
+        get=None,
+        post=TEAM_EDIT,
     ),
     # the API: public data, and the team for its members
     # django-ninja's description and documentation pages answer any method.

@@ -159,6 +159,10 @@ class BodyMemberForm(forms.ModelForm):
             self.fields["organisation"].queryset = organisations
         if people is not None:
             self.fields["person"].queryset = people
+        # The team chooses: it sees names, which visitors may not.
+        self.fields["person"].label_from_instance = lambda person: (
+            f"{person.name} ({person.organisation.name})"
+        )
 
     def clean(self):
         cleaned = super().clean()

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from territoires.actors import selectors, services
 from territoires.actors.forms import (
@@ -109,15 +109,23 @@ def body_edit(request, kind, code, slug, pk=None):
     )
 
 
+def _organisations(territory):
+    return Organisation.objects.in_territory(territory).order_by("name", "pk")
+
+
 @require_http_methods(["GET", "POST"])
-def member_create(request, kind, code, slug, pk):
+def member_edit(request, kind, code, slug, pk=None, member_pk=None):
     territory = _edit(request, kind, code)
-    body = get_object_or_404(GovernanceBody, pk=pk, territory=territory)
+    if member_pk:
+        member = get_object_or_404(BodyMember, pk=member_pk, body__territory=territory)
+    else:
+        member = BodyMember(body=get_object_or_404(GovernanceBody, pk=pk, territory=territory))
+    organisations = _organisations(territory)
     form = BodyMemberForm(
         request.POST or None,
-        instance=BodyMember(body=body),
-        organisations=Organisation.objects.order_by("name", "pk"),
-        people=Person.objects.select_related("organisation"),
+        instance=member,
+        organisations=organisations,
+        people=Person.objects.filter(organisation__in=organisations).select_related("organisation"),
     )
     if (
         request.method == "POST"
@@ -125,7 +133,7 @@ def member_create(request, kind, code, slug, pk):
         and _save(form, lambda: services.save_governance(form.instance, by=request.user), request)
     ):
         return _saved(request, territory, _("Membre enregistré."))
-    return _page(request, territory, form, _("Un membre de %(name)s") % {"name": body.name})
+    return _page(request, territory, form, _("Un membre de %(name)s") % {"name": member.body.name})
 
 
 @require_http_methods(["GET", "POST"])
@@ -167,13 +175,14 @@ def charter_edit(request, kind, code, slug, pk=None):
 
 
 @require_http_methods(["GET", "POST"])
-def signatory_create(request, kind, code, slug, pk):
+def signatory_edit(request, kind, code, slug, pk=None, signatory_pk=None):
     territory = _edit(request, kind, code)
-    charter = get_object_or_404(Charter, pk=pk, territory=territory)
+    if signatory_pk:
+        signatory = get_object_or_404(Signatory, pk=signatory_pk, charter__territory=territory)
+    else:
+        signatory = Signatory(charter=get_object_or_404(Charter, pk=pk, territory=territory))
     form = SignatoryForm(
-        request.POST or None,
-        instance=Signatory(charter=charter),
-        organisations=Organisation.objects.order_by("name", "pk"),
+        request.POST or None, instance=signatory, organisations=_organisations(territory)
     )
     if (
         request.method == "POST"
@@ -182,5 +191,25 @@ def signatory_create(request, kind, code, slug, pk):
     ):
         return _saved(request, territory, _("Signataire enregistré."))
     return _page(
-        request, territory, form, _("Un signataire de %(title)s") % {"title": charter.title}
+        request,
+        territory,
+        form,
+        _("Un signataire de %(title)s") % {"title": signatory.charter.title},
     )
+
+
+# What the team may remove from the governance page, by the address's word.
+REMOVABLE = {
+    "membres": (BodyMember, "body__territory", _("Membre retiré.")),
+    "signataires": (Signatory, "charter__territory", _("Signataire retiré.")),
+}
+
+
+@require_POST
+def remove(request, kind, code, slug, part, part_pk):
+    territory = _edit(request, kind, code)
+    model, path, message = REMOVABLE[part]
+    services.delete_governance(
+        get_object_or_404(model, pk=part_pk, **{path: territory}), by=request.user
+    )
+    return _saved(request, territory, str(message))

@@ -610,6 +610,12 @@ def save_governance(item, *, by=None):
 
 
 @transaction.atomic
+def delete_governance(item, *, by=None) -> None:
+    """Remove a member of a body or a signatory of a charter."""
+    item.delete()
+
+
+@transaction.atomic
 def save_meeting(meeting, decisions, *, by=None):
     """A meeting and its decisions (Decision instances, those with `delete` set are
     removed), all or nothing."""

@@ -46,8 +46,19 @@ urlpatterns += [
     path(f"{GOVERNANCE}instances/<int:pk>/modifier/", governance_views.body_edit, name="body_edit"),
     path(
         f"{GOVERNANCE}instances/<int:pk>/membres/nouveau/",
-        governance_views.member_create,
+        governance_views.member_edit,
         name="member_create",
+    ),
+    path(
+        f"{GOVERNANCE}membres/<int:member_pk>/modifier/",
+        governance_views.member_edit,
+        name="member_edit",
+    ),
+    path(
+        f"{GOVERNANCE}membres/<int:part_pk>/supprimer/",
+        governance_views.remove,
+        {"part": "membres"},
+        name="member_delete",
     ),
     path(
         f"{GOVERNANCE}instances/<int:pk>/reunions/nouvelle/",
@@ -67,8 +78,19 @@ urlpatterns += [
     ),
     path(
         f"{GOVERNANCE}chartes/<int:pk>/signataires/nouveau/",
-        governance_views.signatory_create,
+        governance_views.signatory_edit,
         name="signatory_create",
+    ),
+    path(
+        f"{GOVERNANCE}signataires/<int:signatory_pk>/modifier/",
+        governance_views.signatory_edit,
+        name="signatory_edit",
+    ),
+    path(
+        f"{GOVERNANCE}signataires/<int:part_pk>/supprimer/",
+        governance_views.remove,
+        {"part": "signataires"},
+        name="signatory_delete",
     ),
 ]
 

@@ -242,3 +242,48 @@ def test_staff_open_bodies_and_charters_in_the_admin(client, sam, copil, town):
         f"/admin/actors/charter/{charter.pk}/change/",
     ):
         assert client.get(url).status_code == 200, url
+
+
+def test_the_forms_offer_the_territorys_organisations_only(client, bob, copil, town, elsewhere):
+    here = OrganisationFactory(name="Régie agricole")
+    PersonFactory(organisation=here, name="Camille Régie")
+    away = OrganisationFactory(name="Société Ailleurs", territories=[elsewhere])
+    PersonFactory(organisation=away, name="Dominique Ailleurs")
+    charter = Charter.objects.create(territory=town, title="Charte des partenaires")
+    client.force_login(bob)
+    member_form = client.get(_url(town, f"instances/{copil.pk}/membres/nouveau/")).text
+    assert "Régie agricole" in member_form and "Camille Régie" in member_form
+    assert "Société Ailleurs" not in member_form and "Dominique Ailleurs" not in member_form
+    signatory_form = client.get(_url(town, f"chartes/{charter.pk}/signataires/nouveau/")).text
+    assert "Régie agricole" in signatory_form and "Société Ailleurs" not in signatory_form
+    refused = client.post(
+        _url(town, f"chartes/{charter.pk}/signataires/nouveau/"), {"organisation": away.pk}
+    )
+    assert refused.status_code == 400 and not Signatory.objects.exists()
+
+
+def test_members_and_signatories_are_edited_and_removed(client, bob, copil, town):
+    regie = OrganisationFactory(name="Régie agricole")
+    member = copil.members.create(organisation=regie, role="membre")
+    charter = Charter.objects.create(territory=town, title="Charte des partenaires")
+    signatory = charter.signatories.create(organisation=regie)
+    client.force_login(bob)
+    page = client.get(_url(town)).text
+    assert _url(town, f"membres/{member.pk}/modifier/") in page
+    edited = client.post(
+        _url(town, f"membres/{member.pk}/modifier/"),
+        {"organisation": regie.pk, "role": "référent agriculture", "since": "2026-01-15"},
+    )
+    assert edited.status_code == 302
+    member.refresh_from_db()
+    assert (member.role, member.since) == ("référent agriculture", D(2026, 1, 15))
+    assert (
+        client.post(
+            _url(town, f"signataires/{signatory.pk}/modifier/"),
+            {"organisation": regie.pk, "signed_on": "2026-02-01"},
+        ).status_code
+        == 302
+    )
+    assert client.post(_url(town, f"membres/{member.pk}/supprimer/")).status_code == 302
+    assert client.post(_url(town, f"signataires/{signatory.pk}/supprimer/")).status_code == 302
+    assert not BodyMember.objects.exists() and not Signatory.objects.exists()
