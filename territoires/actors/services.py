@@ -246,6 +246,8 @@ def _log_entries(created, updated, *, territory, by):
     additional = meta.get_field("additional_data").get_db_prep_save(
         {"territory": territory.pk}, connection
     )
+    # A relation's label names its kind: translated once here, not once per row.
+    kinds = {value: str(label) for value, label in RelationKind.choices}
     rows = []
     for action, pairs in ((LogEntry.Action.CREATE, created), (LogEntry.Action.UPDATE, updated)):
         for old, new in pairs:
@@ -255,7 +257,12 @@ def _log_entries(created, updated, *, territory, by):
             content_type = ContentType.objects.get_for_model(new)
             # A third person: their kind and number only.
             personal = isinstance(new, Person)
-            label = f"{content_type.name} n° {new.pk}" if personal else str(new)
+            if personal:
+                label = f"{content_type.name} n° {new.pk}"
+            elif isinstance(new, Relation):
+                label = f"{new.source_organisation} {kinds[new.kind]} {new.target_organisation}"
+            else:
+                label = str(new)
             rows.append(
                 (
                     content_type.pk,

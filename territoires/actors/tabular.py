@@ -154,9 +154,13 @@ class _LineProblem(Exception):
 # --- Text ------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=65_536)
 def name_key(name: str) -> str:
     """How names are compared: no accents, no case, single spaces, typographic apostrophes
-    as plain ones."""
+    as plain ones. Cached: an import compares each organisation's name once per line that
+    names it."""
+    if name.isascii():  # nothing to decompose
+        return " ".join(name.casefold().split())
     text = unicodedata.normalize("NFKD", name.replace("’", "'"))
     text = "".join(char for char in text if not unicodedata.combining(char))
     return " ".join(text.casefold().split())
