@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from territoires.core.facets import Facet, FacetTable, Row, Selection  # noqa: E402
+from territoires.core.facets import Facet, FacetTable, Row, Selection, match_arrays  # noqa: E402
 
 # The bands of territoires.territories.enums.PopulationBand, in their order.
 POPULATION_BANDS = ("<2000", "2000-10000", "10000-50000", "50000-200000", ">200000")
@@ -91,7 +91,7 @@ def main() -> None:
     rows = [document(rng, document_id) for document_id in range(1, DOCUMENTS + 1)]
     ids = [row.id for row in rows]
     table = FacetTable.build(FACETS, rows, CURRENT_YEAR)
-    matches = [(document_id, rng.random()) for document_id in rng.sample(ids, 10_000)]
+    matches = match_arrays([(document_id, rng.random()) for document_id in rng.sample(ids, 10_000)])
     selection = Selection({"themes": ("theme-3",)})
 
     def build(rows):
@@ -104,7 +104,7 @@ def main() -> None:
         table.select(None, None, Selection(), 20, 0)
 
     def search(table):
-        positions, scores = table.locate(matches)
+        positions, scores = table.locate(*matches)
         table.select(positions, scores, selection, 20, 0)
 
     def first_search_after_a_write(changes):

@@ -1,7 +1,7 @@
 """Filters, facet counts and pages over the published search documents, in memory.
 
     table = FacetTable.build(facets, rows, current_year=2026)  # Facet declarations, Rows
-    positions, scores = table.locate(matches)                  # (id, score) from the engine
+    positions, scores = table.locate(ids, scores)              # the engine's matches
     selected = table.select(positions, scores, Selection({"themes": ("energie",)}), 20, 0)
     table = table.updated(changed_rows, removed_ids)           # after a write to the index
 
@@ -212,6 +212,15 @@ class _PeriodColumn(_Column):
         )
 
 
+MATCH = np.dtype([("id", np.int64), ("score", np.float64)])
+
+
+def match_arrays(pairs: Sequence[tuple[int, float]]) -> tuple[np.ndarray, np.ndarray]:
+    """(id, score) pairs, as an engine's rows give them -> their ids and their scores."""
+    matches = np.fromiter(pairs, dtype=MATCH, count=len(pairs))
+    return matches["id"], matches["score"]
+
+
 class FacetTable:
     """The facets of every published document, rows in browsing order."""
 
@@ -307,11 +316,11 @@ class FacetTable:
     def __len__(self) -> int:
         return len(self.ids)
 
-    def locate(self, matches: Sequence[tuple[int, float]]) -> tuple[np.ndarray, np.ndarray]:
-        """(id, score) pairs -> row positions and scores; ids not in the table are left out
-        (a document written after the table was made: the next update brings it)."""
-        ids = np.fromiter((match[0] for match in matches), np.int64, len(matches))
-        scores = np.fromiter((match[1] for match in matches), np.float64, len(matches))
+    def locate(self, ids: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Matched ids and their scores -> row positions and scores; ids not in the table
+        are left out (a document written after the table was made: the next update brings
+        it)."""
+        ids, scores = np.asarray(ids, dtype=np.int64), np.asarray(scores, dtype=np.float64)
         known, slots = self._slots(ids)
         return self._order[slots[known]], scores[known]
 

@@ -361,7 +361,7 @@ def search(query: SearchQuery) -> SearchResults:
     table = facet_table()
     positions = scores = None
     if words:
-        positions, scores = table.locate(_backend().matches(words))
+        positions, scores = table.locate(*_backend().matches(words))
     selected = table.select(
         positions,
         scores,

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from territoires.core import text
-from territoires.core.facets import PERIODS, Facet, FacetTable, Row, Selection
+from territoires.core.facets import PERIODS, Facet, FacetTable, Row, Selection, match_arrays
 
 # The bands of territoires.territories.enums.PopulationBand, in their order.
 POPULATION_BANDS = ("<2000", "2000-10000", "10000-50000", "50000-200000", ">200000")
@@ -123,7 +123,7 @@ def test_a_facet_counts_with_every_filter_but_its_own():
 def test_an_exact_title_comes_first():
     rows = [row(30, title_key=0), row(31, title_key=42), row(32, title_key=0)]
     table = build(rows)
-    positions, scores = table.locate([(30, 9.0), (31, 1.0), (32, 5.0)])
+    positions, scores = table.locate(*match_arrays([(30, 9.0), (31, 1.0), (32, 5.0)]))
     selected = table.select(positions, scores, Selection(), 10, 0, title_key=42)
     assert [document_id for document_id, _score in selected.page] == [31, 30, 32]
     assert table.select(positions, scores, Selection(), 10, 0).page[0] == (30, 9.0)
@@ -131,7 +131,7 @@ def test_an_exact_title_comes_first():
 
 def test_words_rank_then_the_browsing_order_breaks_ties():
     table = build(ROWS)
-    positions, scores = table.locate([(13, 1.0), (12, 2.0), (10, 1.0), (999, 5.0)])
+    positions, scores = table.locate(*match_arrays([(13, 1.0), (12, 2.0), (10, 1.0), (999, 5.0)]))
     selected = table.select(positions, scores, Selection(), 10, 0)
     assert selected.page == [(12, 2.0), (10, 1.0), (13, 1.0)]  # 999: not in the table
     assert selected.total == 3
@@ -157,7 +157,7 @@ def test_unknown_values_select_nothing():
 
 def test_an_empty_table():
     table = build([])
-    positions, scores = table.locate([(1, 1.0)])
+    positions, scores = table.locate(*match_arrays([(1, 1.0)]))
     selected = table.select(positions, scores, Selection({"themes": ("energie",)}), 10, 0)
     assert (selected.total, selected.page) == (0, [])
     assert all(selected.facets[name] == [] for name in FACET_NAMES)
@@ -204,7 +204,7 @@ def test_an_update_moves_adds_and_drops_rows():
     assert selected.facets["regions"] == [("93", 2), ("11", 1), ("84", 1)]
     assert selected.facets["themes"] == [("alimentation", 1), ("eau", 1), ("energie", 1)]
     assert selected == browse(build([ROWS[0], ROWS[2], *changed]))
-    positions, scores = table.locate([(11, 1.0), (14, 2.0), (13, 1.0)])
+    positions, scores = table.locate(*match_arrays([(11, 1.0), (14, 2.0), (13, 1.0)]))
     assert table.select(positions, scores, Selection(), 10, 0).page == [(14, 2.0), (13, 1.0)]
 
 
@@ -216,7 +216,7 @@ def test_a_row_both_changed_and_removed_is_dropped():
 def test_an_update_leaves_the_table_it_comes_from_unchanged():
     table = build(ROWS)
     selection = Selection({"themes": ("energie",)}, period_from=2015)
-    positions, scores = table.locate([(10, 1.0), (11, 2.0), (13, 3.0)])
+    positions, scores = table.locate(*match_arrays([(10, 1.0), (11, 2.0), (13, 3.0)]))
     before = [
         browse(table),
         browse(table, selection),
@@ -360,7 +360,7 @@ def test_the_same_as_a_plain_reading_of_the_rules(rows, selection, with_words, s
     positions = scores = None
     if with_words:
         matches = _matches([row.id for row in rows], seed)
-        positions, scores = table.locate(matches)
+        positions, scores = table.locate(*match_arrays(matches))
     kept, counts = _expected(rows, matches, selection, title_key)
     selected = table.select(positions, scores, selection, limit=7, offset=2, title_key=title_key)
     assert selected.total == len(kept)
@@ -399,7 +399,7 @@ def histories(draw):
 def _answers(table, ids, selections, seed, title_key):
     """What the table answers: browsing and with located matches, pages at random."""
     rng = np.random.default_rng(seed)
-    positions, scores = table.locate(_matches(ids, seed))
+    positions, scores = table.locate(*match_arrays(_matches(ids, seed)))
     answers = [(positions.tolist(), scores.tolist())]
     for selection in selections:
         limit, offset = int(rng.integers(1, 12)), int(rng.integers(0, 8))

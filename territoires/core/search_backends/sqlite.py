@@ -8,8 +8,10 @@ same code as the documents, and each stem is quoted: nothing the user types reac
 FTS5 query syntax.
 """
 
+import numpy as np
 from django.db import connection
 
+from territoires.core.facets import match_arrays
 from territoires.core.search_backends import TABLE
 from territoires.core.text import QueryWord
 
@@ -106,8 +108,9 @@ class Backend:
     vendor = "sqlite"
     analyzes_text = True
 
-    def matches(self, words: list[QueryWord]) -> list[tuple[int, float]]:
-        """Every match, from the FTS5 index alone (it holds published documents only).
+    def matches(self, words: list[QueryWord]) -> tuple[np.ndarray, np.ndarray]:
+        """Every match, from the FTS5 index alone (it holds published documents only): their
+        ids and their scores.
 
         bm25 is lower for a better match: negated here.
         """
@@ -116,7 +119,7 @@ class Backend:
                 f"SELECT rowid, -{RANK} FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",
                 (match_expression(words),),
             )
-            return cursor.fetchall()
+            return match_arrays(cursor.fetchall())
 
     # For the benchmark: the engine alone, one page, same terms, no filter nor facet.
     def raw_query(self, words, limit: int = 20):
