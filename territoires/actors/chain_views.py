@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from territoires.actors import selectors, services
 from territoires.actors.forms import ChainForm, ChainLinkFormSet
 from territoires.actors.models import Chain, Organisation
-from territoires.actors.views import _save
+from territoires.core import editing
 from territoires.core.permissions import require_perm
 from territoires.territories.selectors import territory_or_404
 
@@ -57,18 +57,23 @@ def chain_edit(request, kind, code, slug, pk=None):
             for item in formset.forms
             if item.has_changed() or item.instance.pk
         ]
-        if _save(form, lambda: services.save_chain(form.instance, links, by=request.user), request):
+        if editing.call_service(
+            form, lambda: services.save_chain(form.instance, links, by=request.user)
+        ):
             messages.success(request, _("Chaîne enregistrée."))
             return redirect(_chains_page(territory))
     return render(
         request,
-        "actors/chain_form.html",
+        "form_page.html",
         {
             "territory": territory,
             "form": form,
             "formset": formset,
+            "formset_title": _("Maillons"),
+            "formset_item": _("Maillon"),
             "title": chain.name if pk else _("Une chaîne d'acteurs"),
             "back": _chains_page(territory),
+            "crumbs": [(_chains_page(territory), _("Chaînes d'acteurs"))],
         },
         status=400 if request.method == "POST" else 200,
     )

@@ -25,7 +25,7 @@ from territoires.actors.models import (
     Person,
     Signatory,
 )
-from territoires.actors.views import _save
+from territoires.core import editing
 from territoires.core.permissions import require_perm
 from territoires.territories.selectors import territory_or_404
 
@@ -47,13 +47,16 @@ def _edit(request, kind, code):
 def _page(request, territory, form, title, formset=None):
     return render(
         request,
-        "actors/governance/form.html",
+        "form_page.html",
         {
             "territory": territory,
             "form": form,
             "formset": formset,
+            "formset_title": _("Décisions"),
+            "formset_item": _("Décision"),
             "title": title,
             "back": _team_page(territory),
+            "crumbs": [(_team_page(territory), _("Gouvernance"))],
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -89,7 +92,9 @@ def _edit_own(request, territory, model, form_class, pk, saved, title):
     if (
         request.method == "POST"
         and form.is_valid()
-        and _save(form, lambda: services.save_governance(form.instance, by=request.user), request)
+        and editing.call_service(
+            form, lambda: services.save_governance(form.instance, by=request.user)
+        )
     ):
         return _saved(request, territory, saved)
     return _page(request, territory, form, title)
@@ -130,7 +135,9 @@ def member_edit(request, kind, code, slug, pk=None, member_pk=None):
     if (
         request.method == "POST"
         and form.is_valid()
-        and _save(form, lambda: services.save_governance(form.instance, by=request.user), request)
+        and editing.call_service(
+            form, lambda: services.save_governance(form.instance, by=request.user)
+        )
     ):
         return _saved(request, territory, _("Membre enregistré."))
     return _page(request, territory, form, _("Un membre de %(name)s") % {"name": member.body.name})
@@ -151,10 +158,8 @@ def meeting_edit(request, kind, code, slug, pk=None, meeting_pk=None):
             for item in formset.forms
             if item.has_changed() or item.instance.pk
         ]
-        if _save(
-            form,
-            lambda: services.save_meeting(form.instance, decisions, by=request.user),
-            request,
+        if editing.call_service(
+            form, lambda: services.save_meeting(form.instance, decisions, by=request.user)
         ):
             return _saved(request, territory, _("Réunion enregistrée."))
     return _page(
@@ -187,7 +192,9 @@ def signatory_edit(request, kind, code, slug, pk=None, signatory_pk=None):
     if (
         request.method == "POST"
         and form.is_valid()
-        and _save(form, lambda: services.save_governance(form.instance, by=request.user), request)
+        and editing.call_service(
+            form, lambda: services.save_governance(form.instance, by=request.user)
+        )
     ):
         return _saved(request, territory, _("Signataire enregistré."))
     return _page(

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from territoires.actors import officials, selectors, tabular, tasks
 from territoires.actors.enums import OrganisationKind, RelationKind
 from territoires.actors.models import Category, Organisation, Person, Relation
+from territoires.core import editing
 from territoires.core.enums import TeamRole
 from territoires.territories import cog
 from territoires.territories.enums import TerritoryKind
@@ -628,14 +629,7 @@ def save_meeting(meeting, decisions, *, by=None):
     removed), all or nothing."""
     meeting.full_clean()
     meeting.save()
-    for decision, delete in decisions:
-        if delete:
-            if decision.pk:
-                decision.delete()
-            continue
-        decision.meeting = meeting
-        decision.full_clean()
-        decision.save()
+    editing.save_inline(decisions, meeting=meeting)
     return meeting
 
 
@@ -748,17 +742,12 @@ def save_chain(chain, links, *, by=None):
     chain.save()
     members = Organisation.objects.in_territory(chain.territory)
     for link, delete in links:
-        if delete:
-            if link.pk:
-                link.delete()
-            continue
-        if link.organisation_id and not members.filter(pk=link.organisation_id).exists():
+        foreign = link.organisation_id and not members.filter(pk=link.organisation_id).exists()
+        if foreign and not delete:
             raise ValidationError(
                 _("« %(name)s » n'agit pas dans le territoire.") % {"name": link.organisation}
             )
-        link.chain = chain
-        link.full_clean()
-        link.save()
+    editing.save_inline(links, chain=chain)
     return chain
 
 

@@ -1,7 +1,6 @@
 """Organisations' pages and the team's forms: parse, call a service, render."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,6 +11,7 @@ from territoires.actors import selectors, services
 from territoires.actors.forms import OrganisationForm, PersonForm, RelationForm
 from territoires.actors.models import Organisation, Person, Relation
 from territoires.actors.selectors import EDIT_ORGANISATION
+from territoires.core import editing
 from territoires.core.permissions import require_perm
 from territoires.territories.enums import TerritoryKind
 from territoires.territories.selectors import territory_or_404
@@ -57,19 +57,6 @@ def territory_list(request, kind, code, slug):
     )
 
 
-def _save(form, save, request):
-    """Call the service; a rule the form could not see becomes the form's error."""
-    try:
-        return save()
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for name, errors in error.error_dict.items():
-                form.add_error(name if name in form.fields else None, errors)
-        else:
-            form.add_error(None, error)
-    return None
-
-
 def _form_page(request, form, *, title, back, territory=None, organisation=None, delete_url=""):
     return render(
         request,
@@ -93,10 +80,9 @@ def create(request, kind, code, slug):
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         organisation = form.save(commit=False)
-        saved = _save(
+        saved = editing.call_service(
             form,
             lambda: services.save_organisation(organisation, territory=territory, by=request.user),
-            request,
         )
         if saved:
             messages.success(request, _("Organisation enregistrée."))
@@ -116,8 +102,8 @@ def edit(request, pk):
     require_perm(request.user, EDIT_ORGANISATION, organisation)
     form = OrganisationForm(request.POST or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
-        saved = _save(
-            form, lambda: services.save_organisation(form.instance, by=request.user), request
+        saved = editing.call_service(
+            form, lambda: services.save_organisation(form.instance, by=request.user)
         )
         if saved:
             messages.success(request, _("Organisation enregistrée."))
@@ -142,7 +128,9 @@ def person_edit(request, pk=None, person_pk=None):
     require_perm(request.user, EDIT_ORGANISATION, organisation)
     form = PersonForm(request.POST or None, instance=person)
     if request.method == "POST" and form.is_valid():
-        saved = _save(form, lambda: services.save_person(form.instance, by=request.user), request)
+        saved = editing.call_service(
+            form, lambda: services.save_person(form.instance, by=request.user)
+        )
         if saved:
             messages.success(request, _("Personne enregistrée."))
             return redirect(organisation)
@@ -176,7 +164,9 @@ def relation_create(request, pk):
         targets=selectors.relation_targets(organisation),
     )
     if request.method == "POST" and form.is_valid():
-        saved = _save(form, lambda: services.save_relation(form.instance, by=request.user), request)
+        saved = editing.call_service(
+            form, lambda: services.save_relation(form.instance, by=request.user)
+        )
         if saved:
             messages.success(request, _("Relation enregistrée."))
             return redirect(organisation)

@@ -57,14 +57,7 @@ def save_position(
     position.full_clean()
     position.save()
     position.holders.set(holders)
-    for argument, delete in arguments:
-        if delete:
-            if argument.pk:
-                argument.delete()
-            continue
-        argument.position = position
-        argument.full_clean()
-        argument.save()
+    editing.save_inline(arguments, position=position)
     return position
 
 

@@ -1,7 +1,6 @@
 """A territory's controversies log: thin views, parse, call a service, render."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -39,32 +38,22 @@ def _own(territory, pk) -> Controversy:
     return controversy
 
 
-def _saved(form, save) -> bool:
-    """Call the service; a rule the form could not see becomes the form's error."""
-    try:
-        save()
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for name, errors in error.error_dict.items():
-                form.add_error(name if name in form.fields else None, errors)
-        else:
-            form.add_error(None, error)
-        return False
-    return True
-
-
 def _form_page(request, territory, form, title, *, controversy=None, formset=None, status=None):
-    back = controversy.get_absolute_url() if controversy else _log_page(territory)
+    crumbs = [(_log_page(territory), _("Controverses"))]
+    if controversy:
+        crumbs.append((controversy.get_absolute_url(), controversy.subject))
     return render(
         request,
-        "controversies/form.html",
+        "form_page.html",
         {
             "territory": territory,
-            "controversy": controversy,
             "form": form,
             "formset": formset,
+            "formset_title": _("Arguments"),
+            "formset_item": _("Argument"),
             "title": title,
-            "back": back,
+            "back": crumbs[-1][0],
+            "crumbs": crumbs,
             "conflict": getattr(form, "conflict", None),
         },
         status=status or (400 if request.method == "POST" else 200),
@@ -113,7 +102,7 @@ def edit(request, kind, code, slug, pk=None):
     title = controversy.subject if pk else _("Une controverse")
     if request.method == "POST" and form.is_valid():
         try:
-            saved = _saved(
+            saved = editing.call_service(
                 form,
                 lambda: services.save_controversy(
                     form.instance, read_version=form.cleaned_data["edit_version"], by=request.user
@@ -175,7 +164,7 @@ def position_edit(request, kind, code, slug, pk, position_pk=None):
             for item in formset.forms
             if item.has_changed() or item.instance.pk
         ]
-        if _saved(
+        if editing.call_service(
             form,
             lambda: services.save_position(
                 form.instance,
@@ -208,7 +197,7 @@ def venue_edit(request, kind, code, slug, pk, venue_pk=None):
     if (
         request.method == "POST"
         and form.is_valid()
-        and _saved(form, lambda: services.save_venue(form.instance, by=request.user))
+        and editing.call_service(form, lambda: services.save_venue(form.instance, by=request.user))
     ):
         messages.success(request, _("Lieu de travail enregistré."))
         return redirect(controversy)

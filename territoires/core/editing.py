@@ -1,5 +1,5 @@
-"""No lost update: an edit carries the version of the row it read, and is refused when the
-row changed since, with both versions shown.
+"""Rows edited through forms. No lost update: an edit carries the version of the row it
+read, and is refused when the row changed since, with both versions shown.
 
     form.fields["edit_version"] = EditVersionField(instance)        # a hidden field
     claim(instance, form.cleaned_data["edit_version"])              # in the service, first
@@ -13,6 +13,7 @@ applied and every other one is told.
 from dataclasses import dataclass
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -94,3 +95,36 @@ def rebase(form, current) -> None:
     data = form.data.copy()
     data[form.add_prefix("edit_version")] = current.edit_version
     form.data = data
+
+
+# --- Rows edited through forms ------------------------------------------------------------
+
+
+def save_inline(rows, **parent) -> None:
+    """Rows of an inline formset saved with their parent, in the caller's transaction:
+    `rows` are (row, delete) pairs; those to delete are deleted (if they were stored), the
+    others given `parent`'s fields, validated whole and saved."""
+    for row, delete in rows:
+        if delete:
+            if row.pk:
+                row.delete()
+            continue
+        for name, value in parent.items():
+            setattr(row, name, value)
+        row.full_clean()
+        row.save()
+
+
+def call_service(form, save):
+    """What `save()` (a service called for a valid form) returns; None when it refused:
+    a rule only the service could check (its ValidationError) becomes the form's error,
+    field by field where it names one."""
+    try:
+        return save()
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for name, errors in error.error_dict.items():
+                form.add_error(name if name in form.fields else None, errors)
+        else:
+            form.add_error(None, error)
+    return None

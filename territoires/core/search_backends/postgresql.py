@@ -90,6 +90,14 @@ UNINSTALL_STATEMENTS = [
 VECTORS = "core_searchvector"
 MATCHES = f"{VECTORS}_matches"
 MATCH_ARRAYS = f"{VECTORS}_match_arrays"
+# Migration 0006's function, one row per match (replaced by MATCH_ARRAYS in 0007).
+MATCHES_FUNCTION = f"""CREATE FUNCTION {MATCHES}(query tsquery, normalization integer)
+    RETURNS TABLE (id bigint, rank real) LANGUAGE sql STABLE
+    SET enable_seqscan = off
+    AS $$
+        SELECT v.id, ts_rank(v.search_vector, query, normalization)
+        FROM {VECTORS} AS v WHERE v.search_vector @@ query
+    $$"""
 
 
 def vectors_statements(schema: str) -> list[str]:
@@ -156,13 +164,7 @@ def vectors_statements(schema: str) -> list[str]:
         # takes 20). The function turns sequential scans off for its own query only
         # (PostgreSQL restores the setting when it returns), and plans it once per call
         # without looking at the words (a generic plan): the same plan for every search.
-        f"""CREATE FUNCTION {MATCHES}(query tsquery, normalization integer)
-            RETURNS TABLE (id bigint, rank real) LANGUAGE sql STABLE
-            SET enable_seqscan = off
-            AS $$
-                SELECT v.id, ts_rank(v.search_vector, query, normalization)
-                FROM {VECTORS} AS v WHERE v.search_vector @@ query
-            $$""",
+        MATCHES_FUNCTION,
     ]
 
 
@@ -197,13 +199,7 @@ MATCH_ARRAYS_STATEMENTS = [
 ]
 UNDO_MATCH_ARRAYS_STATEMENTS = [
     f"DROP FUNCTION IF EXISTS {MATCH_ARRAYS}(tsquery, integer)",
-    f"""CREATE FUNCTION {MATCHES}(query tsquery, normalization integer)
-        RETURNS TABLE (id bigint, rank real) LANGUAGE sql STABLE
-        SET enable_seqscan = off
-        AS $$
-            SELECT v.id, ts_rank(v.search_vector, query, normalization)
-            FROM {VECTORS} AS v WHERE v.search_vector @@ query
-        $$""",
+    MATCHES_FUNCTION,
 ]
 
 
