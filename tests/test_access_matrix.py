@@ -281,6 +281,12 @@ MATRIX: dict[str, Row] = {
         lambda w: w.territory("acteurs/importer/modele-organisations.csv"), get=TEAM_EDIT
     ),
     "territory_actors:export": Row(lambda w: w.territory("acteurs/personnes.csv"), get=TEAM_READ),
+    # The categories' vocabulary: anyone reads it, the networks' facilitators extend it.
+    "actors:categories": Row(
+        lambda w: "/acteurs/categories/",
+        post={"fanny_facilitator", "sam_staff"},
+        data=lambda w: {"name": "Tiers-lieux"},
+    ),
     # Chains of actors: the team reads, contributors and admins edit.
     "territory_actors:chains": Row(lambda w: w.territory("acteurs/chaines/"), get=TEAM_READ),
     "territory_actors:chain_create": Row(

@@ -41,6 +41,7 @@ from territoires.accounts.forms import (
 from territoires.actors.admin import OrganisationAdminForm
 from territoires.actors.forms import (
     BodyMemberForm,
+    CategoryForm,
     ChainForm,
     ChainLinkForm,
     ChainLinkFormSet,
@@ -381,6 +382,7 @@ FORMS = {
     SignatoryForm: lambda d, f, c: SignatoryForm(d),
     OfficialsForm: lambda d, f, c: OfficialsForm(d),
     ChainForm: lambda d, f, c: ChainForm(d),
+    CategoryForm: lambda d, f, c: CategoryForm(d),
     ChainLinkForm: lambda d, f, c: ChainLinkForm(d, organisations=Organisation.objects.all()),
     ControversyForm: lambda d, f, c: ControversyForm(d, instance=Controversy(territory=c.town)),
     PositionForm: lambda d, f, c: PositionForm(d, organisations=Organisation.objects.all()),
@@ -561,6 +563,7 @@ VIEWS = {
             ),
         ),
     ),
+    "category": ("fanny", lambda c: "/acteurs/categories/", lambda c: (CategoryForm(),)),
     "new controversy": (
         "bob",
         lambda c: _portrait(c.town, "controverses/nouvelle"),

@@ -250,3 +250,14 @@ class ChainLinkForm(forms.ModelForm):
 ChainLinkFormSet = forms.inlineformset_factory(
     Chain, ChainLink, form=ChainLinkForm, extra=3, can_delete=True
 )
+
+
+class CategoryForm(forms.ModelForm):
+    class Meta:
+        model = Category
+        fields = ["name", "parent", "reason", "source"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = Category.objects.filter(parent=None)
+        self.fields["parent"].help_text = _("Vide : une nouvelle catégorie de premier niveau.")

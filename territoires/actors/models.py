@@ -29,7 +29,8 @@ class OrganisationQuerySet(models.QuerySet):
 
 
 class Category(models.Model):
-    """A category of local actors (seed 003's list, extended by facilitators in the admin)."""
+    """A category of local actors (seed 003's list, extended by facilitators on the
+    vocabulary's page, /acteurs/categories/)."""
 
     slug = models.SlugField(_("code"), max_length=60, unique=True)
     name = models.CharField(_("nom"), max_length=150)

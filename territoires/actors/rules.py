@@ -3,6 +3,7 @@
 import rules
 
 from territoires.accounts.rules import is_contributor, is_reader, is_staff, is_territory_admin
+from territoires.territories.rules import is_facilitator
 
 # A territory's actors: its contributors and admins add and edit them, its team reads the
 # list with what people keep private.
@@ -11,6 +12,8 @@ rules.add_perm("actors.view_actors", is_reader | is_staff)
 # Bringing the commune's elected officials in from the national register is the admins'
 # decision (personal data of people who did not ask for it).
 rules.add_perm("actors.import_officials", is_territory_admin | is_staff)
+# The categories are one vocabulary for every territory: the networks' facilitators extend it.
+rules.add_perm("actors.extend_categories", is_facilitator | is_staff)
 
 
 @rules.predicate

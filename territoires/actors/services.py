@@ -8,7 +8,9 @@ from auditlog.registry import auditlog
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import Max
 from django.utils import timezone, translation
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -32,6 +34,27 @@ def save_organisation(organisation: Organisation, *, territory=None, by=None) ->
     if territory is not None:
         organisation.territories.add(territory)
     return organisation
+
+
+@transaction.atomic
+def add_category(category: Category, *, by=None) -> Category:
+    """A category added to the shared vocabulary: a code made from its name (unique), and
+    its place after its parent's last sub-category, or after the last top-level one."""
+    base = slugify(category.name)[:50] or "categorie"
+    slug, number = base, 2
+    while Category.objects.filter(slug=slug).exists():
+        slug, number = f"{base}-{number}", number + 1
+    category.slug = slug
+    if category.parent_id:
+        siblings = Category.objects.filter(parent=category.parent_id)
+        last = siblings.aggregate(last=Max("order"))["last"]
+        category.order = max(last or 0, category.parent.order) + 1
+    else:
+        last = Category.objects.filter(parent=None).aggregate(last=Max("order"))["last"] or 0
+        category.order = (last // 100 + 1) * 100
+    category.full_clean()
+    category.save()
+    return category
 
 
 @transaction.atomic

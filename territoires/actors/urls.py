@@ -1,9 +1,10 @@
 from django.urls import path
 
-from territoires.actors import views
+from territoires.actors import category_views, views
 
 app_name = "actors"
 urlpatterns = [
+    path("categories/", category_views.categories, name="categories"),
     path("<int:pk>-<slug:slug>/", views.detail, name="detail"),
     path("<int:pk>/modifier/", views.edit, name="edit"),
     path("<int:pk>/personnes/nouvelle/", views.person_edit, name="person_create"),
