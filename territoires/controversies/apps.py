@@ -6,7 +6,8 @@ class ControversiesConfig(AppConfig):
     verbose_name = "Controverses"
 
     def ready(self):
-        from territoires.controversies import history, sections
+        from territoires.controversies import history, search_documents, sections
 
         sections.register()
         history.register()
+        search_documents.register()
