@@ -312,6 +312,12 @@ def _log_entries(created, updated, *, territory, by):
             cursor.executemany(sql, rows[first : first + 500])
 
 
+def _may_change(by, organisation) -> bool:
+    """Whether the importing person may change an organisation a line matched (by its
+    SIREN, possibly one of another territory); anyone when no person is named (commands)."""
+    return by is None or by.has_perm(selectors.EDIT_ORGANISATION, organisation)
+
+
 @transaction.atomic
 def import_actors(territory, files: dict[str, bytes | None], *, by=None) -> ImportReport:
     """Organisations, people and relations of a territory from CSV files (any of
@@ -374,6 +380,13 @@ def import_actors(territory, files: dict[str, bytes | None], *, by=None) -> Impo
         in_territory.setdefault(search_key(organisation.name), []).append(organisation)
     codes = {code for row in parsed.organisations for code in row.territories}
     territories = _territories_by_code(codes)
+    # A line registers its organisation only where the importing person's team is: the
+    # other territories' teams answer for theirs.
+    foreign_places = {
+        code
+        for code, place in territories.items()
+        if by is not None and place != territory and not by.has_perm("actors.edit_actors", place)
+    }
     category_ids = dict(Category.objects.values_list("slug", "pk"))
     Through = Organisation.territories.through
     linked = set()
@@ -425,12 +438,43 @@ def import_actors(territory, files: dict[str, bytes | None], *, by=None) -> Impo
                 "territoires",
                 _("Territoire « %(code)s » inconnu.") % {"code": code},
             )
+        for code in row.territories:
+            if code in foreign_places:
+                problems.add(
+                    "organisations",
+                    row.line,
+                    "territoires",
+                    _(
+                        "Vous ne pouvez pas inscrire d'acteurs dans « %(name)s » : seule son "
+                        "équipe le peut."
+                    )
+                    % {"name": territories[code].name},
+                )
         # What the database holds already was validated when written.
         same = old is not None and (
             _values(old, ORGANISATION_FIELDS) == _values(organisation, ORGANISATION_FIELDS)
         )
-        if missing or not (
-            same or _clean(organisation, problems, "organisations", row.line, ORGANISATION_COLUMNS)
+        # One of the territory's own the importer may change (the page asks edit_actors).
+        outside = old is not None and old.pk not in canonical
+        if not same and outside and not _may_change(by, old):
+            problems.add(
+                "organisations",
+                row.line,
+                "nom",
+                _(
+                    "« %(name)s » (même SIREN) est tenue par l'équipe d'un autre territoire : "
+                    "vous pouvez l'inscrire dans le vôtre, pas la modifier."
+                )
+                % {"name": old.name},
+            )
+            continue
+        if (
+            missing
+            or foreign_places.intersection(row.territories)
+            or not (
+                same
+                or _clean(organisation, problems, "organisations", row.line, ORGANISATION_COLUMNS)
+            )
         ):
             continue
         acts_in = [territory, *(territories[code] for code in row.territories)]

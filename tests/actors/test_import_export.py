@@ -259,3 +259,34 @@ def test_the_team_downloads_its_files_and_the_templates(client, town, bob, dana)
     client.logout()
     response = client.get(_url(town, "personnes.csv"))
     assert response.status_code == 302
+
+
+def test_an_import_registers_nothing_in_another_teams_territory(town, bob):
+    """A line naming another territory, or changing an organisation that another
+    territory's team holds (matched by its SIREN): refused and named, nothing written."""
+    from territoires.actors import services
+    from territoires.actors.models import Organisation
+    from tests.actors.factories import OrganisationFactory
+    from tests.territories.factories import commune
+
+    mulhouse = commune("68224")
+    theirs = OrganisationFactory(
+        name="Régie de Mulhouse", siren="732829320", territories=[mulhouse]
+    )
+    pirate = ("nom;type;territoires\nOrg Pirate;association;06084|68224\n").encode()
+    report = services.import_actors(town, {"organisations": pirate}, by=bob)
+    assert not report.ok
+    assert "seule son équipe le peut" in str(report.problems[0])
+    assert not Organisation.objects.filter(name="Org Pirate").exists()
+
+    renamed = "nom;siren;description\nRégie renommée;732829320;Autre chose\n".encode()
+    report = services.import_actors(town, {"organisations": renamed}, by=bob)
+    assert not report.ok and "pas la modifier" in str(report.problems[0])
+    theirs.refresh_from_db()
+    assert theirs.name == "Régie de Mulhouse" and list(theirs.territories.all()) == [mulhouse]
+
+    # The same line as they hold it: registered in Mouans-Sartoux too, unchanged.
+    same = "nom;siren\nRégie de Mulhouse;732829320\n".encode()
+    report = services.import_actors(town, {"organisations": same}, by=bob)
+    assert report.ok
+    assert set(theirs.territories.all()) == {mulhouse, town}
