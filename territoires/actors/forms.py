@@ -72,6 +72,21 @@ class PersonForm(forms.ModelForm):
             "phone_public",
         ]
 
+    def clean(self):
+        cleaned = super().clean()
+        # A public e-mail or phone would name someone who did not agree to be named.
+        if not cleaned.get("consent_to_name"):
+            for field in ("email_public", "phone_public"):
+                if cleaned.get(field):
+                    self.add_error(
+                        field,
+                        _(
+                            "Sans l'accord de la personne d'être nommée, ses coordonnées "
+                            "restent privées : elles la nommeraient."
+                        ),
+                    )
+        return cleaned
+
 
 class RelationForm(forms.ModelForm):
     class Meta:
@@ -164,12 +179,6 @@ class BodyMemberForm(forms.ModelForm):
             f"{person.name} ({person.organisation.name})"
         )
 
-    def clean(self):
-        cleaned = super().clean()
-        if not self.errors and not cleaned.get("organisation") and not cleaned.get("person"):
-            raise forms.ValidationError(_("Un membre est une organisation ou une personne."))
-        return cleaned
-
 
 class MeetingForm(forms.ModelForm):
     class Meta:
@@ -209,6 +218,15 @@ class SignatoryForm(forms.ModelForm):
 
 
 class OfficialsForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=_("Les rattacher à"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        help_text=_(
+            "La commune telle que l'équipe l'a peut-être déjà saisie (« Mairie de … ») ; "
+            "sinon une organisation « Commune de … » est créée."
+        ),
+    )
     show_names = forms.BooleanField(
         label=_("Montrer leurs noms aux visiteurs"),
         required=False,
@@ -217,6 +235,12 @@ class OfficialsForm(forms.Form):
             "élus). Décoché, les visiteurs ne voient que la fonction ; l'équipe voit les noms."
         ),
     )
+
+    def __init__(self, *args, authorities=None, current=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if authorities is not None:
+            self.fields["organisation"].queryset = authorities
+        self.fields["organisation"].initial = current
 
 
 class ChainForm(forms.ModelForm):
@@ -237,14 +261,6 @@ class ChainLinkForm(forms.ModelForm):
         self.fields["category"].help_text = _(
             "Quand aucune organisation n'est encore nommée : « architectes », « artisans »…"
         )
-
-    def clean(self):
-        cleaned = super().clean()
-        if self.has_changed() and not (cleaned.get("organisation") or cleaned.get("category")):
-            raise forms.ValidationError(
-                _("Un maillon est une organisation ou une catégorie d'acteurs.")
-            )
-        return cleaned
 
 
 ChainLinkFormSet = forms.inlineformset_factory(

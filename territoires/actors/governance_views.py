@@ -79,6 +79,7 @@ def governance(request, kind, code, slug):
             "bodies": selectors.governance_bodies(territory, published_only=False),
             "charters": selectors.charters(territory),
             "can_edit": request.user.has_perm(EDIT, territory),
+            "team": True,  # it sees people's names (the portrait's section does not)
         },
     )
 

@@ -406,6 +406,7 @@ class BodyMember(models.Model):
             models.CheckConstraint(
                 condition=Q(organisation__isnull=False) | Q(person__isnull=False),
                 name="actors_bodymember_someone",
+                violation_error_message=_("Un membre est une organisation ou une personne."),
             )
         ]
 
@@ -419,8 +420,6 @@ class BodyMember(models.Model):
         return self.organisation.name if self.organisation_id else ""
 
     def clean(self):
-        if not self.organisation_id and not self.person_id:
-            raise ValidationError(_("Un membre est une organisation ou une personne."))
         _dates_in_order(
             self.since, self.until, "until", _("La fin d'un mandat ne précède pas son début.")
         )
@@ -589,12 +588,11 @@ class ChainLink(models.Model):
             models.CheckConstraint(
                 condition=Q(organisation__isnull=False) | Q(category__isnull=False),
                 name="actors_chainlink_names_someone",
+                violation_error_message=_(
+                    "Un maillon est une organisation ou une catégorie d'acteurs."
+                ),
             )
         ]
 
     def __str__(self):
         return str(self.organisation or self.category)
-
-    def clean(self):
-        if self.organisation_id is None and self.category_id is None:
-            raise ValidationError(_("Un maillon est une organisation ou une catégorie d'acteurs."))

@@ -18,13 +18,23 @@ IMPORT = "actors.import_officials"
 def elected_officials(request, kind, code, slug):
     territory = territory_or_404(kind, code)
     require_perm(request.user, IMPORT, territory)
-    form = OfficialsForm(request.POST or None)
+    authorities = services.local_authorities(territory)
+    holding = authorities.filter(people__source__startswith=services.REGISTER_NAME).first()
+    form = OfficialsForm(
+        request.POST or None,
+        authorities=authorities,
+        current=holding or authorities.filter(name__icontains=territory.name).first(),
+    )
     found, report, error = [], None, ""
     try:
         found = services.registered_officials(territory)
         if request.method == "POST" and form.is_valid():
             report = services.import_elected_officials(
-                territory, found, show_names=form.cleaned_data["show_names"], by=request.user
+                territory,
+                found,
+                show_names=form.cleaned_data["show_names"],
+                organisation=form.cleaned_data["organisation"],
+                by=request.user,
             )
     except ValidationError as problem:
         error = " ".join(problem.messages)

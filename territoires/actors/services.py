@@ -714,6 +714,7 @@ class OfficialsReport:
     added: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    entered: list[str] = field(default_factory=list)  # the team's own entries, left as they are
     unchanged: int = 0
 
 
@@ -721,12 +722,26 @@ def register_source() -> str:
     return f"{REGISTER_NAME}, {cog.source_version()}"
 
 
-def commune_authority(territory) -> Organisation:
-    """The commune as an organisation of its territory (made the first time it is needed)."""
+def local_authorities(territory):
+    """The local authorities the team registered in the territory: the commune may be one
+    of them already (« Mairie de … »)."""
+    return (
+        Organisation.objects.in_territory(territory)
+        .filter(kind=OrganisationKind.LOCAL_AUTHORITY)
+        .order_by("name", "pk")
+    )
+
+
+def commune_authority(territory, chosen: Organisation | None = None) -> Organisation:
+    """Where the commune's officials go: the organisation the admin chose, else the one
+    that holds them since an earlier import, else « Commune de … » (made the first time)."""
+    if chosen is not None:
+        return chosen
     name = f"Commune de {territory.name}"  # data, in French whatever the admin's language
-    organisation = Organisation.objects.filter(
-        territories=territory, kind=OrganisationKind.LOCAL_AUTHORITY, name=name
-    ).first()
+    organisation = (
+        local_authorities(territory).filter(people__source__startswith=REGISTER_NAME).first()
+        or local_authorities(territory).filter(name=name).first()
+    )
     if organisation is None:
         organisation = Organisation.objects.create(
             name=name, kind=OrganisationKind.LOCAL_AUTHORITY, source=register_source()
@@ -748,23 +763,35 @@ def registered_officials(territory, directory=None) -> list[officials.Official]:
 
 @transaction.atomic
 def import_elected_officials(
-    territory, found: list[officials.Official], *, show_names: bool, by=None
+    territory,
+    found: list[officials.Official],
+    *,
+    show_names: bool,
+    organisation: Organisation | None = None,
+    by=None,
 ) -> OfficialsReport:
     """Bring the commune's elected officials `found` in the register (registered_officials)
-    in, asked for by an admin: their name, function and its start date, the register's
-    version as the source. Run again, it refreshes them and says what changed; people the
-    team entered are never touched."""
+    in, asked for by an admin, into `organisation` (commune_authority): their name, function
+    and its start date, the register's version as the source. Run again, it refreshes them
+    and says what changed. People the team entered are never touched: an official of the
+    same name (case and accents aside) is left to the team's entry, and said so."""
     if not found:
         raise ValidationError(_("Le répertoire ne compte aucun élu pour cette commune."))
-    organisation = commune_authority(territory)
+    organisation = commune_authority(territory, organisation)
     source = register_source()
     report = OfficialsReport(organisation, source)
-    kept = {
-        person.name: person
-        for person in organisation.people.filter(source__startswith=REGISTER_NAME)
+    people = list(organisation.people.all())
+    kept = {person.name: person for person in people if person.source.startswith(REGISTER_NAME)}
+    entered = {
+        tabular.name_key(person.name)
+        for person in people
+        if not person.source.startswith(REGISTER_NAME)
     }
     for official in found:
         person = kept.pop(official.name, None)
+        if person is None and tabular.name_key(official.name) in entered:
+            report.entered.append(f"{official.name}, {official.role}")
+            continue
         if person is None:
             Person.objects.create(
                 organisation=organisation,

@@ -18,6 +18,11 @@ class ControversyForm(forms.ModelForm):
             "open_points": forms.Textarea(attrs={"rows": 3}),
             "summary": forms.Textarea(attrs={"rows": 4}),
         }
+        help_texts = {
+            "context": _("Réservé à l'équipe."),
+            "decided": _("Visible de tous une fois le résumé publié, avec lui."),
+            "open_points": _("Visible de tous une fois le résumé publié, avec lui."),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -287,3 +287,12 @@ def test_members_and_signatories_are_edited_and_removed(client, bob, copil, town
     assert client.post(_url(town, f"membres/{member.pk}/supprimer/")).status_code == 302
     assert client.post(_url(town, f"signataires/{signatory.pk}/supprimer/")).status_code == 302
     assert not BodyMember.objects.exists() and not Signatory.objects.exists()
+
+
+def test_a_member_with_nobody_is_told_once_in_words(client, bob, copil, town):
+    client.force_login(bob)
+    response = client.post(_url(town, f"instances/{copil.pk}/membres/nouveau/"), {"role": "x"})
+    text = response.content.decode()
+    assert response.status_code == 400
+    assert text.count("Un membre est une organisation ou une personne.") == 1
+    assert "contrainte" not in text and "actors_bodymember" not in text

@@ -273,7 +273,7 @@ def test_an_import_registers_nothing_in_another_teams_territory(town, bob):
     theirs = OrganisationFactory(
         name="Régie de Mulhouse", siren="732829320", territories=[mulhouse]
     )
-    pirate = ("nom;type;territoires\nOrg Pirate;association;06084|68224\n").encode()
+    pirate = b"nom;type;territoires\nOrg Pirate;association;06084|68224\n"
     report = services.import_actors(town, {"organisations": pirate}, by=bob)
     assert not report.ok
     assert "seule son équipe le peut" in str(report.problems[0])

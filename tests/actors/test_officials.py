@@ -110,7 +110,24 @@ def test_the_page_previews_then_imports_for_admins_only(client, alice, bob):
     assert "ni lus ni conservés" in preview.text and "33 élu·es dans le répertoire" in preview.text
     assert not Person.objects.exists()  # nothing imported by looking
     done = client.post(URL, {"show_names": "on"})
-    assert done.status_code == 200 and "Ajoutés" in done.text
+    assert done.status_code == 200 and "33 élu·es ajouté·es" in done.text
     assert Person.objects.filter(consent_to_name=True).count() == 33
     again = client.post(URL, {"show_names": "on"})
-    assert "33 élu·es inchangé·es." in again.text and "Ajoutés" not in again.text
+    assert "33 élu·es inchangé·es." in again.text and "ajouté·es" not in again.text
+
+
+def test_the_officials_join_the_teams_own_town_hall_and_its_entries_stay(town):
+    from tests.actors.factories import OrganisationFactory
+
+    mairie = OrganisationFactory(name="Mairie de Mouans-Sartoux", kind="collectivite")
+    found = services.registered_officials(town, SAMPLE_DIR)
+    deputy = found[1]
+    PersonFactory(organisation=mairie, name=deputy.name.title(), role="adjoint à l'éducation")
+    report = services.import_elected_officials(town, found, show_names=False, organisation=mairie)
+    assert report.organisation == mairie
+    assert not Organisation.objects.filter(name="Commune de Mouans-Sartoux").exists()
+    assert report.entered == [f"{deputy.name}, {deputy.role}"]
+    assert mairie.people.count() == len(found)  # 32 imported + the team's own entry
+    # Run again without choosing: the organisation that holds them is found.
+    again = services.import_elected_officials(town, found, show_names=False)
+    assert again.organisation == mairie and again.unchanged == len(found) - 1

@@ -317,3 +317,21 @@ def test_an_organisation_only_drafts_name_is_the_teams(client, bob, dana):
     contact(InitiativeFactory(title="Publiée", published=True), organisation)
     client.logout()
     assert client.get(url).status_code == 200
+
+
+def test_a_public_email_needs_the_consent_to_be_named(client, bob, town):
+    from tests.actors.factories import OrganisationFactory
+
+    organisation = OrganisationFactory(name="Régie agricole")
+    client.force_login(bob)
+    data = {"name": "Marie Curie", "role": "directrice", "email": "marie@example.org"}
+    refused = client.post(
+        f"/acteurs/{organisation.pk}/personnes/nouvelle/", {**data, "email_public": "on"}
+    )
+    assert refused.status_code == 400 and "restent privées" in refused.content.decode()
+    assert not organisation.people.exists()
+    accepted = client.post(
+        f"/acteurs/{organisation.pk}/personnes/nouvelle/",
+        {**data, "email_public": "on", "consent_to_name": "on"},
+    )
+    assert accepted.status_code == 302 and organisation.people.get().email_public

@@ -132,7 +132,7 @@ def test_an_admin_maps_the_actors_and_works_a_controversy_in_the_open(page, tmp_
     check_page(page)
     page.get_by_label("Montrer leurs noms aux visiteurs").check()
     page.get_by_role("button", name="Reprendre ces élus").click()
-    page.get_by_role("heading", name="Ajoutés").wait_for()
+    page.get_by_role("heading", name="33 élu·es ajouté·es").wait_for()
     mayor = Person.objects.get(role="maire")
     assert mayor.source.startswith("Répertoire national des élus")
     check_page(page)
