@@ -79,6 +79,11 @@ class World:
 
         return Charter.objects.create(territory=self.town, title="Charte des partenaires")
 
+    def relation(self):
+        from tests.actors.factories import RelationFactory
+
+        return RelationFactory(source_organisation=self.organisation)
+
     def member(self):
         return self.body().members.create(organisation=self.organisation, role="membre")
 
@@ -257,6 +262,9 @@ MATRIX: dict[str, Row] = {
         lambda w: f"/acteurs/personnes/{PersonFactory(organisation=w.organisation).pk}/supprimer/",
         get=None,
         post=TEAM_EDIT,
+    ),
+    "actors:relation_delete": Row(
+        lambda w: f"/acteurs/relations/{w.relation().pk}/supprimer/", get=None, post=TEAM_EDIT
     ),
     "actors:relation_create": Row(
         lambda w: f"/acteurs/{w.organisation.pk}/relations/nouvelle/", get=TEAM_EDIT, post=TEAM_EDIT

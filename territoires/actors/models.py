@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from territoires.actors import identifiers
 from territoires.actors.enums import OrganisationKind, RelationKind
 from territoires.core.enums import TeamRole
+from territoires.core.models import check_dates
 from territoires.territories.models import Territory
 
 
@@ -286,7 +287,10 @@ class Relation(models.Model):
         return f"{self.source_organisation} {self.get_kind_display()} {self.target_organisation}"
 
     def clean(self):
+        check_dates(self, "started_on", "ended_on")
         errors = {}
+        if self._same_exists():
+            errors["kind"] = _("Cette relation est déjà enregistrée (mêmes organisations, dates).")
         if (
             self.source_organisation_id
             and self.source_organisation_id == self.target_organisation_id
@@ -296,6 +300,18 @@ class Relation(models.Model):
             errors["ended_on"] = _("La fin d'une relation ne précède pas son début.")
         if errors:
             raise ValidationError(errors)
+
+    def _same_exists(self) -> bool:
+        if not (self.source_organisation_id and self.target_organisation_id and self.kind):
+            return False
+        same = Relation.objects.filter(
+            source_organisation=self.source_organisation_id,
+            target_organisation=self.target_organisation_id,
+            kind=self.kind,
+            started_on=self.started_on,
+            ended_on=self.ended_on,
+        )
+        return same.exclude(pk=self.pk).exists() if self.pk else same.exists()
 
 
 class NetworkAnalysis(models.Model):
@@ -360,6 +376,7 @@ class GovernanceBody(models.Model):
         return self.name
 
     def clean(self):
+        check_dates(self, "created_on", "ended_on")
         _dates_in_order(
             self.created_on,
             self.ended_on,
@@ -420,6 +437,7 @@ class BodyMember(models.Model):
         return self.organisation.name if self.organisation_id else ""
 
     def clean(self):
+        check_dates(self, "since", "until")
         _dates_in_order(
             self.since, self.until, "until", _("La fin d'un mandat ne précède pas son début.")
         )
@@ -444,6 +462,9 @@ class Meeting(models.Model):
 
     def __str__(self):
         return f"{self.title} ({self.date})"
+
+    def clean(self):
+        check_dates(self, "date")
 
     @property
     def minutes_html(self) -> str:
@@ -497,6 +518,9 @@ class Charter(models.Model):
     def __str__(self):
         return self.title
 
+    def clean(self):
+        check_dates(self, "adopted_on")
+
 
 class Signatory(models.Model):
     charter = models.ForeignKey(
@@ -524,6 +548,7 @@ class Signatory(models.Model):
         return f"{self.organisation} — {self.charter}"
 
     def clean(self):
+        check_dates(self, "signed_on")
         if (
             self.charter_id
             and self.signed_on

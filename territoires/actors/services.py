@@ -72,6 +72,11 @@ def delete_person(person: Person, *, by=None) -> None:
 
 
 @transaction.atomic
+def delete_relation(relation: Relation, *, by=None) -> None:
+    relation.delete()
+
+
+@transaction.atomic
 def save_relation(relation: Relation, *, by=None) -> Relation:
     relation.full_clean()
     relation.save()

@@ -252,7 +252,8 @@ def parse_date(text: str) -> datetime.date | None:
 
 
 def format_date(value: datetime.date | None) -> str:
-    return value.strftime("%d/%m/%Y") if value else ""
+    # Four digits for the year whatever it is (strftime writes « 1 » for year 1).
+    return f"{value.day:02d}/{value.month:02d}/{value.year:04d}" if value else ""
 
 
 class Vocabulary:

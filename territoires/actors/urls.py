@@ -11,4 +11,5 @@ urlpatterns = [
     path("personnes/<int:person_pk>/modifier/", views.person_edit, name="person_edit"),
     path("personnes/<int:person_pk>/supprimer/", views.person_delete, name="person_delete"),
     path("<int:pk>/relations/nouvelle/", views.relation_create, name="relation_create"),
+    path("relations/<int:relation_pk>/supprimer/", views.relation_delete, name="relation_delete"),
 ]

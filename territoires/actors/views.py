@@ -154,6 +154,22 @@ def person_delete(request, person_pk):
     return redirect(organisation)
 
 
+@require_POST
+def relation_delete(request, relation_pk):
+    """From the page of either end: those who may edit one of the two may remove it."""
+    relation = get_object_or_404(
+        Relation.objects.select_related("source_organisation", "target_organisation"),
+        pk=relation_pk,
+    )
+    ends = (relation.source_organisation, relation.target_organisation)
+    if not any(request.user.has_perm(EDIT_ORGANISATION, end) for end in ends):
+        require_perm(request.user, EDIT_ORGANISATION, relation.source_organisation)
+    services.delete_relation(relation, by=request.user)
+    messages.success(request, _("Relation retirée."))
+    back = next((end for end in ends if str(end.pk) == request.POST.get("depuis")), ends[0])
+    return redirect(back)
+
+
 @require_http_methods(["GET", "POST"])
 def relation_create(request, pk):
     organisation = get_object_or_404(Organisation, pk=pk)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 from django_fsm_log.decorators import fsm_log_by
 
-from territoires.core.models import EditVersioned
+from territoires.core.models import EditVersioned, check_dates
 
 PUBLISH = "controversies.publish_controversies"
 
@@ -75,6 +75,9 @@ class Controversy(FSMModelMixin, EditVersioned):
 
     def __str__(self):
         return self.subject
+
+    def clean(self):
+        check_dates(self, "opened_on")
 
     @property
     def is_published(self) -> bool:
@@ -182,3 +185,6 @@ class Venue(models.Model):
 
     def __str__(self):
         return self.label
+
+    def clean(self):
+        check_dates(self, "date")

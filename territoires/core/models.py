@@ -1,10 +1,12 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import connections, models
 from django.db.models.signals import post_migrate
 from django.dispatch import receiver
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class SearchDocument(models.Model):
@@ -97,6 +99,21 @@ def restore_search_index(sender, using="default", **kwargs):
 
         with connection.cursor() as cursor:
             sqlite.install(cursor)
+
+
+PLAUSIBLE_YEARS = range(1800, 2101)
+
+
+def check_dates(instance, *names: str) -> None:
+    """Dates people type or import: a year outside 1800 – 2100 is a slip (0001, 9999),
+    refused field by field."""
+    errors = {
+        name: _("Année improbable : choisissez une date entre 1800 et 2100.")
+        for name in names
+        if getattr(instance, name) and getattr(instance, name).year not in PLAUSIBLE_YEARS
+    }
+    if errors:
+        raise ValidationError(errors)
 
 
 class EditVersioned(models.Model):

@@ -335,3 +335,33 @@ def test_a_public_email_needs_the_consent_to_be_named(client, bob, town):
         {**data, "email_public": "on", "consent_to_name": "on"},
     )
     assert accepted.status_code == 302 and organisation.people.get().email_public
+
+
+def test_a_relation_is_refused_twice_or_with_an_absurd_date_and_is_removed(client, bob, town):
+    from territoires.actors.models import Relation
+    from tests.actors.factories import OrganisationFactory
+
+    regie, cantine = OrganisationFactory(name="Régie"), OrganisationFactory(name="Cantine")
+    client.force_login(bob)
+    url = f"/acteurs/{regie.pk}/relations/nouvelle/"
+    data = {"kind": "fournit", "target_organisation": cantine.pk, "source": "Convention"}
+    assert client.post(url, data).status_code == 302
+    again = client.post(url, data)
+    assert again.status_code == 400 and "déjà enregistrée" in again.content.decode()
+    absurd = client.post(url, {**data, "started_on": "9999-12-31"})
+    assert absurd.status_code == 400 and "Année improbable" in absurd.content.decode()
+    relation = Relation.objects.get()
+    page = client.get(cantine.get_absolute_url()).content.decode()
+    assert f"/acteurs/relations/{relation.pk}/supprimer/" in page
+    removed = client.post(f"/acteurs/relations/{relation.pk}/supprimer/", {"depuis": cantine.pk})
+    assert removed.status_code == 302 and removed.url == cantine.get_absolute_url()
+    assert not Relation.objects.exists()
+
+
+def test_dates_are_written_with_four_digit_years():
+    import datetime
+
+    from territoires.actors import tabular
+
+    assert tabular.format_date(datetime.date(1, 1, 1)) == "01/01/0001"
+    assert tabular.format_date(datetime.date(2026, 3, 21)) == "21/03/2026"

@@ -31,8 +31,8 @@ def _field(where, label):
 
 
 def _submit(page):
-    page.get_by_role("button", name="Enregistrer").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the next page, not the one still shown
+        page.get_by_role("button", name="Enregistrer").click()
 
 
 def test_an_admin_maps_the_actors_and_works_a_controversy_in_the_open(page, tmp_path):
@@ -120,8 +120,8 @@ def test_an_admin_maps_the_actors_and_works_a_controversy_in_the_open(page, tmp_
         _submit(page)
     assert page.locator("#positions-title + ul > li").count() == 2
     check_page(page)
-    page.get_by_role("button", name="Publier le résumé").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Publier le résumé").click()
     assert "Résumé publié." in page.locator("body").inner_text()
     assert Controversy.objects.get().is_published
 
