@@ -16,6 +16,7 @@ from territoires.actors.models import (
     Relation,
     Signatory,
 )
+from territoires.core.editing import EditVersionField
 
 
 class OrganisationForm(forms.ModelForm):
@@ -43,6 +44,8 @@ class OrganisationForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk:  # a new one has no version another edit could overwrite
+            self.fields["edit_version"] = EditVersionField(self.instance)
         # Each is shown under its parent (« Acteurs politiques › Élus »): one query.
         self.fields["category"].queryset = Category.objects.select_related("parent")
         successors = self.fields["successor"].queryset.order_by("name", "pk")

@@ -27,7 +27,10 @@ def _first_territory(organisation_id):
 def register():
     history.track(Category)
     history.track(
-        Organisation, territory_of=lambda item: _first_territory(item.pk), m2m={"territories"}
+        Organisation,
+        territory_of=lambda item: _first_territory(item.pk),
+        m2m={"territories"},
+        exclude=["edit_version"],
     )
     history.track(Relation, territory_of=lambda item: _first_territory(item.source_organisation_id))
     # People are third parties: their name, e-mail and phone stay out of the trail.

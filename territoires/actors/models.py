@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from territoires.actors import identifiers
 from territoires.actors.enums import OrganisationKind, RelationKind
 from territoires.core.enums import TeamRole
-from territoires.core.models import check_dates
+from territoires.core.models import EditVersioned, check_dates
 from territoires.territories.models import Territory
 
 
@@ -86,7 +86,7 @@ def _siret_error(value):
         )
 
 
-class Organisation(models.Model):
+class Organisation(EditVersioned):
     name = models.CharField(_("nom"), max_length=200)
     kind = models.CharField(
         _("type"), max_length=20, choices=OrganisationKind.choices, default=OrganisationKind.OTHER

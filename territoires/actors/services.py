@@ -26,9 +26,13 @@ from territoires.territories.normalize import search_key
 
 
 @transaction.atomic
-def save_organisation(organisation: Organisation, *, territory=None, by=None) -> Organisation:
+def save_organisation(
+    organisation: Organisation, *, territory=None, by=None, read_version: int | None = None
+) -> Organisation:
     """Create or change an organisation (validated whole); a new one made from a
-    territory's page acts in that territory."""
+    territory's page acts in that territory. StaleEdit, nothing written, when it changed
+    since `read_version`."""
+    editing.claim(organisation, read_version)
     organisation.full_clean()
     organisation.save()
     if territory is not None:
@@ -578,11 +582,12 @@ def import_actors(territory, files: dict[str, bytes | None], *, by=None) -> Impo
     # Everything checked: write.
     now = timezone.now()
     for _old, organisation in changed_organisations:
-        organisation.updated_at = now
+        # A form read before the import is then refused, as after any other save.
+        organisation.updated_at, organisation.edit_version = now, organisation.edit_version + 1
     Organisation.objects.bulk_create(new_organisations, batch_size=500)
     Organisation.objects.bulk_update(
         [new for _old, new in changed_organisations],
-        [*ORGANISATION_FIELDS, "updated_at"],
+        [*ORGANISATION_FIELDS, "updated_at", "edit_version"],
         batch_size=500,
     )
     pairs = {(o.pk, t.pk) for o, ts in links for t in ts}

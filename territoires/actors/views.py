@@ -57,7 +57,9 @@ def territory_list(request, kind, code, slug):
     )
 
 
-def _form_page(request, form, *, title, back, territory=None, organisation=None, delete_url=""):
+def _form_page(
+    request, form, *, title, back, territory=None, organisation=None, delete_url="", conflict=None
+):
     return render(
         request,
         "actors/form.html",
@@ -68,8 +70,9 @@ def _form_page(request, form, *, title, back, territory=None, organisation=None,
             "territory": territory,
             "organisation": organisation,
             "delete_url": delete_url,
+            "conflict": conflict,
         },
-        status=400 if request.method == "POST" else 200,
+        status=409 if conflict else 400 if request.method == "POST" else 200,
     )
 
 
@@ -101,10 +104,22 @@ def edit(request, pk):
     organisation = get_object_or_404(Organisation, pk=pk)
     require_perm(request.user, EDIT_ORGANISATION, organisation)
     form = OrganisationForm(request.POST or None, instance=organisation)
+    conflict = None
     if request.method == "POST" and form.is_valid():
-        saved = editing.call_service(
-            form, lambda: services.save_organisation(form.instance, by=request.user)
-        )
+        try:
+            saved = editing.call_service(
+                form,
+                lambda: services.save_organisation(
+                    form.instance,
+                    by=request.user,
+                    read_version=form.cleaned_data.get("edit_version"),
+                ),
+            )
+        except editing.StaleEdit as stale:
+            if stale.current is None:
+                raise Http404(_("Cette organisation n'existe pas.")) from None
+            editing.rebase(form, stale.current)
+            saved, conflict = None, editing.conflict_rows(form, stale.current)
         if saved:
             messages.success(request, _("Organisation enregistrée."))
             return redirect(saved)
@@ -114,6 +129,7 @@ def edit(request, pk):
         title=_("Modifier %(name)s") % {"name": organisation.name},
         back=organisation.get_absolute_url(),
         organisation=organisation,
+        conflict=conflict,
     )
 
 

@@ -263,7 +263,8 @@ def test_only_the_team_of_a_territory_where_it_acts_may_edit_it(client, town, bo
     assert client.get(url).status_code == 403
     assert client.post(url, {"name": "Pris", "kind": "autre"}).status_code == 403
     client.force_login(bob)
-    assert client.post(url, {"name": "Régie des eaux", "kind": "autre"}).status_code == 302
+    edit = {"name": "Régie des eaux", "kind": "autre", "edit_version": organisation.edit_version}
+    assert client.post(url, edit).status_code == 302
     organisation.refresh_from_db()
     assert organisation.name == "Régie des eaux"
     # Named by an initiative of Antibes only: Antibes' team answers for it.
@@ -365,3 +366,22 @@ def test_dates_are_written_with_four_digit_years():
 
     assert tabular.format_date(datetime.date(1, 1, 1)) == "01/01/0001"
     assert tabular.format_date(datetime.date(2026, 3, 21)) == "21/03/2026"
+
+
+def test_two_people_editing_an_organisation_lose_nothing(client, bob, alice, town):
+    import re
+
+    from tests.actors.factories import OrganisationFactory
+
+    organisation = OrganisationFactory(name="Régie agricole", description="Avant")
+    url = f"/acteurs/{organisation.pk}/modifier/"
+    client.force_login(bob)
+    version = int(re.search(r'name="edit_version" value="(\d+)"', client.get(url).text)[1])
+    fields = {"name": "Régie agricole", "kind": "association", "edit_version": version}
+    assert client.post(url, {**fields, "description": "Celle de Bob"}).status_code == 302
+    client.force_login(alice)
+    stale = client.post(url, {**fields, "description": "Avant", "source": "Celle d'Alice"})
+    assert stale.status_code == 409
+    assert "Celle de Bob" in stale.content.decode()
+    organisation.refresh_from_db()
+    assert organisation.description == "Celle de Bob" and organisation.source == ""
