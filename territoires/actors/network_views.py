@@ -49,7 +49,7 @@ def graph(request, kind, code, slug):
     known = {group["key"] for group in groups}
     chosen = [key for key in request.GET.getlist("categorie") if key in known]
     kinds = [k for k in request.GET.getlist("relation") if k in RelationKind.values]
-    rows = []
+    rows, links = [], []
     if data is not None:
         graph = network_data.graph_of(territory, data)
         names = {group["key"]: group["label"] for group in groups}
@@ -64,6 +64,7 @@ def graph(request, kind, code, slug):
                 }
             )
         rows.sort(key=lambda row: (-row["node"]["betweenness"], row["node"]["label"].casefold()))
+        links = _relation_rows(graph, chosen, kinds)
     return render(
         request,
         "actors/network_graph.html",
@@ -77,9 +78,44 @@ def graph(request, kind, code, slug):
             "chosen": chosen,
             "kinds": network_data.relation_kinds(),
             "chosen_kinds": kinds,
+            "links": links,
+            "links_limit": LINKS_TABLE_LIMIT,
+            "links_total": len(data["links"]) if data else 0,
             "poll_seconds": POLL_SECONDS,
         },
     )
+
+
+# Beyond, the relations' table would weigh megabytes: the team downloads relations.csv.
+LINKS_TABLE_LIMIT = 1000
+
+
+def _relation_rows(graph, chosen, kinds) -> list[dict]:
+    """Who is linked to whom by which relation: the graph's edges as rows, hidden as the
+    filters hide the graph's (an end's category, the relation's kind)."""
+    if len(graph["edges"]) > LINKS_TABLE_LIMIT:
+        return []
+    nodes = {node["id"]: node for node in graph["nodes"]}
+    labels = {kind["key"]: kind["label"] for kind in graph["kinds"]}
+    rows = []
+    for edge in graph["edges"]:
+        source, target = nodes[edge["source"]], nodes[edge["target"]]
+        hidden = (bool(kinds) and edge["kind"] not in kinds) or (
+            bool(chosen) and not {source["group"], target["group"]} <= set(chosen)
+        )
+        rows.append(
+            {
+                "source": source,
+                "target": target,
+                "kind": edge["kind"],
+                "label": labels.get(edge["kind"], ""),
+                "hidden": hidden,
+            }
+        )
+    rows.sort(
+        key=lambda row: (row["source"]["label"].casefold(), row["target"]["label"].casefold())
+    )
+    return rows
 
 
 @require_GET

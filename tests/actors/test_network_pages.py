@@ -142,6 +142,20 @@ def test_the_graph_page_has_its_table_and_filters_without_javascript(
     assert "2 acteurs affichés." in page
 
 
+def test_the_graph_page_lists_who_is_linked_to_whom_filtered_alike(
+    client, dana, small_network, town
+):
+    client.force_login(dana)
+    page = client.get(_url(town, "reseau/") + "?relation=finance").content.decode()
+    links = page.split("data-network-links")[1].split("</table>")[0]
+    rows = links.split("<tr ")[1:]  # the header row has no attribute
+    assert len(rows) == 4
+    shown = [row for row in rows if " hidden>" not in row.split(">")[0] + ">"]
+    assert len(shown) == 1
+    assert "Mairie" in shown[0] and "finance" in shown[0] and "ALE de la vallée" in shown[0]
+    assert shown[0].index("Mairie") < shown[0].index("ALE de la vallée")  # from, to
+
+
 @pytest.mark.parametrize("suffix", ["manques/", "reseau/", "reseau/donnees.json"])
 def test_another_territorys_team_gets_a_403_and_a_visitor_logs_in(client, charlie, town, suffix):
     assert client.get(_url(town, suffix)).status_code == 302

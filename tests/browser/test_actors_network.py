@@ -69,6 +69,16 @@ def test_the_team_draws_filters_and_reads_its_network(page, network):
     page.get_by_label("coopère avec").uncheck()
     assert graph.get_attribute("data-shown-edges") == "0"
     assert "relation=coopere" not in page.url
+    # The relations' table follows the same filters: none left between the politicians.
+    links = page.get_by_role(
+        "table", name="Les relations du réseau : qui est lié à qui, et comment"
+    )
+    assert all(not row.is_visible() for row in links.locator("tbody tr").all())
+    page.get_by_label("Démocratie participative").check()
+    page.get_by_label("finance").check()
+    visible = [row.inner_text() for row in links.locator("tbody tr").all() if row.is_visible()]
+    assert len(visible) == 1 and "Mairie de Mouans-Sartoux" in visible[0]
+    assert "finance" in visible[0] and "Conseil de quartier" in visible[0]
     check_page(page)
 
 

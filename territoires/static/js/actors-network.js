@@ -1,6 +1,7 @@
 // The network of a territory's actors: the graph (Cytoscape.js) drawn from the JSON of
 // [data-actors-network]'s data-url, and the filters of [data-network-filters] applied at once
-// to the graph and to the table [data-network-table] (the graph's accessible equivalent).
+// to the graph and to the tables [data-network-table] and [data-network-links] (the graph's
+// accessible equivalent: its actors, and who is linked to whom).
 // While the server computes the analysis the JSON answers 202: ask again; once it is there,
 // a page loaded while pending reloads to show its table.
 (function () {
@@ -9,6 +10,7 @@
   if (!container || typeof window.cytoscape !== "function") return;
   const form = document.querySelector("[data-network-filters]");
   const table = document.querySelector("[data-network-table]");
+  const links = document.querySelector("[data-network-links]");
   const count = document.querySelector("[data-network-count]");
   const LARGE = 300; // above, a concentric layout (linear) rather than a force-directed one
   const NAMED = 30;
@@ -53,6 +55,15 @@
         const visible = groups.has(row.dataset.group);
         row.hidden = !visible;
         if (visible) shown += 1;
+      });
+    }
+    if (links) {
+      links.querySelectorAll("tbody tr").forEach((row) => {
+        row.hidden = !(
+          kinds.has(row.dataset.kind) &&
+          groups.has(row.dataset.sourceGroup) &&
+          groups.has(row.dataset.targetGroup)
+        );
       });
     }
     if (count) {
