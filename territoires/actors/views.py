@@ -153,7 +153,11 @@ def person_edit(request, pk=None, person_pk=None):
     return _form_page(
         request,
         form,
-        title=_("Une personne de %(name)s") % {"name": organisation.name},
+        title=(
+            _("Modifier %(name)s") % {"name": person.name}
+            if person.pk
+            else _("Une personne de %(name)s") % {"name": organisation.name}
+        ),
         back=organisation.get_absolute_url(),
         organisation=organisation,
         delete_url=reverse("actors:person_delete", args=[person.pk]) if person.pk else "",
