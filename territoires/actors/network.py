@@ -73,8 +73,8 @@ class FindingKind(StrEnum):
 FRENCH = {
     FindingKind.ABSENT_CATEGORY: "Aucun acteur de la catégorie « %(category_label)s ».",
     FindingKind.THIN_CATEGORY: (
-        "Catégorie « %(category_label)s » : %(count)s acteur seulement "
-        "(moins de %(threshold)s), elle tient à un seul contact."
+        "Catégorie « %(category_label)s » peu représentée : moins de %(threshold)s "
+        "acteurs (%(count)s)."
     ),
     FindingKind.MISSING_TEAM_ROLE: (
         "Personne ne tient le rôle « %(team_role_label)s » parmi les 4 Fantastiques."

@@ -46,8 +46,8 @@ FANTASTIQUES = (TeamRole.ELECTED, TeamRole.AGENT, TeamRole.STATE, TeamRole.SOCIO
 MESSAGES = {
     network.FindingKind.ABSENT_CATEGORY: _("Aucun acteur de la catégorie « %(category_label)s »."),
     network.FindingKind.THIN_CATEGORY: _(
-        "Catégorie « %(category_label)s » : %(count)s acteur seulement "
-        "(moins de %(threshold)s), elle tient à un seul contact."
+        "Catégorie « %(category_label)s » peu représentée : moins de %(threshold)s "
+        "acteurs (%(count)s)."
     ),
     network.FindingKind.MISSING_TEAM_ROLE: _(
         "Personne ne tient le rôle « %(team_role_label)s » parmi les 4 Fantastiques."

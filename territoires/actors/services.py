@@ -44,6 +44,9 @@ def save_organisation(
 def add_category(category: Category, *, by=None) -> Category:
     """A category added to the shared vocabulary: a code made from its name (unique), and
     its place after its parent's last sub-category, or after the last top-level one."""
+    twin = Category.objects.filter(parent=category.parent_id, name__iexact=category.name.strip())
+    if twin.exists():
+        raise ValidationError({"name": _("Cette catégorie existe déjà à cet endroit.")})
     base = slugify(category.name)[:50] or "categorie"
     slug, number = base, 2
     while Category.objects.filter(slug=slug).exists():

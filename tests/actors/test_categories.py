@@ -38,6 +38,8 @@ def test_a_facilitator_adds_a_sub_category_and_a_top_level_one(client, fanny, bo
         c.order for c in Category.objects.filter(parent=None).exclude(pk=again.pk)
     )
     assert "des lieux où les habitants se retrouvent" in client.get(URL).text
+    twice = client.post(URL, {"name": "tiers-lieux", "parent": participation.pk})
+    assert twice.status_code == 400 and "existe déjà" in twice.content.decode()
 
 
 def test_a_sub_category_goes_under_a_top_level_one(client, fanny):
