@@ -40,6 +40,10 @@ def test_an_admin_imports_a_file_with_a_faulty_line_then_fixes_it(page, tmp_path
 
     problems = page.locator("#import-problems")
     problems.wait_for()
+    # The keyboard and the screen reader start from what to fix.
+    page.wait_for_function(
+        "document.activeElement && document.activeElement.id === 'import-problems'"
+    )
     assert "Rien n'a été importé : 1 problème à corriger." in problems.inner_text()
     row = problems.locator("tbody tr")
     assert row.count() == 1
