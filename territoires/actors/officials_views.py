@@ -19,11 +19,11 @@ def elected_officials(request, kind, code, slug):
     territory = territory_or_404(kind, code)
     require_perm(request.user, IMPORT, territory)
     authorities = services.local_authorities(territory)
-    holding = authorities.filter(people__source__startswith=services.REGISTER_NAME).first()
     form = OfficialsForm(
         request.POST or None,
         authorities=authorities,
-        current=holding or authorities.filter(name__icontains=territory.name).first(),
+        current=services.officials_holder(territory)
+        or authorities.filter(name__icontains=territory.name).first(),
     )
     found, report, error = [], None, ""
     try:

@@ -745,6 +745,11 @@ def local_authorities(territory):
     )
 
 
+def officials_holder(territory) -> Organisation | None:
+    """The local authority that holds the commune's officials since an earlier import."""
+    return local_authorities(territory).filter(people__source__startswith=REGISTER_NAME).first()
+
+
 def commune_authority(territory, chosen: Organisation | None = None) -> Organisation:
     """Where the commune's officials go: the organisation the admin chose, else the one
     that holds them since an earlier import, else « Commune de … » (made the first time)."""
@@ -752,8 +757,7 @@ def commune_authority(territory, chosen: Organisation | None = None) -> Organisa
         return chosen
     name = f"Commune de {territory.name}"  # data, in French whatever the admin's language
     organisation = (
-        local_authorities(territory).filter(people__source__startswith=REGISTER_NAME).first()
-        or local_authorities(territory).filter(name=name).first()
+        officials_holder(territory) or local_authorities(territory).filter(name=name).first()
     )
     if organisation is None:
         organisation = Organisation.objects.create(
