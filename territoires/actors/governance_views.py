@@ -84,12 +84,9 @@ def governance(request, kind, code, slug):
     )
 
 
-def _edit_own(request, territory, model, form_class, pk, saved, title):
-    """A body or a charter of the territory, new or changed, through the same service."""
-    instance = (
-        get_object_or_404(model, pk=pk, territory=territory) if pk else model(territory=territory)
-    )
-    form = form_class(request.POST or None, instance=instance)
+def _governance_form(request, territory, form, saved, title):
+    """A body, charter, member or signatory's form: saved through the same service, then
+    back to the governance page; else the form again."""
     if (
         request.method == "POST"
         and form.is_valid()
@@ -99,6 +96,15 @@ def _edit_own(request, territory, model, form_class, pk, saved, title):
     ):
         return _saved(request, territory, saved)
     return _page(request, territory, form, title)
+
+
+def _edit_own(request, territory, model, form_class, pk, saved, title):
+    """A body or a charter of the territory, new or changed, through the same service."""
+    instance = (
+        get_object_or_404(model, pk=pk, territory=territory) if pk else model(territory=territory)
+    )
+    form = form_class(request.POST or None, instance=instance)
+    return _governance_form(request, territory, form, saved, title)
 
 
 @require_http_methods(["GET", "POST"])
@@ -133,15 +139,13 @@ def member_edit(request, kind, code, slug, pk=None, member_pk=None):
         organisations=organisations,
         people=Person.objects.filter(organisation__in=organisations).select_related("organisation"),
     )
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and editing.call_service(
-            form, lambda: services.save_governance(form.instance, by=request.user)
-        )
-    ):
-        return _saved(request, territory, _("Membre enregistré."))
-    return _page(request, territory, form, _("Un membre de %(name)s") % {"name": member.body.name})
+    return _governance_form(
+        request,
+        territory,
+        form,
+        _("Membre enregistré."),
+        _("Un membre de %(name)s") % {"name": member.body.name},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -190,18 +194,11 @@ def signatory_edit(request, kind, code, slug, pk=None, signatory_pk=None):
     form = SignatoryForm(
         request.POST or None, instance=signatory, organisations=_organisations(territory)
     )
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and editing.call_service(
-            form, lambda: services.save_governance(form.instance, by=request.user)
-        )
-    ):
-        return _saved(request, territory, _("Signataire enregistré."))
-    return _page(
+    return _governance_form(
         request,
         territory,
         form,
+        _("Signataire enregistré."),
         _("Un signataire de %(title)s") % {"title": signatory.charter.title},
     )
 
